@@ -1,0 +1,90 @@
+"""The Flask application: every platform's blueprint, the control plane and the file server."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from .control.routes import control_blueprint
+from .core.engine import Engine
+from .core.errors import ApiError
+from .core.http import json_response
+
+log = logging.getLogger(__name__)
+QUIET_PATHS = ("/_emulator/inbox/",)  # receiving a webhook must not wait on a catch-up
+
+
+def create_app(engine: Engine) -> Flask:
+    app = Flask("meeting-emulator")
+    app.config["ENGINE"] = engine
+
+    @app.before_request
+    def catch_up() -> None:
+        if not request.path.startswith(QUIET_PATHS):
+            engine.catch_up()
+
+    @app.after_request
+    def kick(response: Response) -> Response:
+        engine.kick()
+        return response
+
+    @app.get("/")
+    def index() -> Response:
+        return json_response({
+            "name": "meeting-emulator",
+            "platforms": {name: engine.config.public_url + p.api_prefix for name, p in engine.platforms.items()},
+            "control": engine.config.public_url + "/_emulator",
+        })
+
+    @app.route("/s3/<path:key>", methods=["GET", "HEAD"])
+    def download(key: str) -> Response:
+        result = engine.links.download(key, request.args)
+        body = b"" if request.method == "HEAD" else result.body
+        response = Response(body, status=result.status, headers=result.headers)
+        if request.method == "HEAD":
+            response.headers["Content-Length"] = result.headers.get("Content-Length", str(len(result.body)))
+        return response
+
+    app.register_blueprint(control_blueprint(engine), url_prefix="/_emulator")
+    for platform in engine.platforms.values():
+        app.register_blueprint(platform.api(engine), url_prefix=f"/{platform.name}")
+        if platform.control:
+            app.register_blueprint(platform.control(engine), url_prefix=f"/_emulator/{platform.name}")
+
+    def error_body(status: int, message: str) -> object:
+        first = request.path.strip("/").split("/", 1)[0]
+        platform = engine.platforms.get(first)
+        if platform is not None:
+            return platform.error_body(status, message)
+        return {"error": _reason(status), "message": message}
+
+    @app.errorhandler(ApiError)
+    def api_error(exc: ApiError) -> Response:
+        return json_response(exc.body, exc.status, exc.headers)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        status = exc.code or 400
+        message = {
+            404: f"no such endpoint: {request.method} {request.path}",
+            405: f"method {request.method} is not allowed on {request.path}",
+        }.get(status, exc.description or _reason(status))
+        headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else None
+        return json_response(error_body(status, message), status, headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:  # a bug: logged loudly, still answered as JSON
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return json_response(error_body(500, f"internal emulator error: {type(exc).__name__}"), 500)
+
+    return app
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

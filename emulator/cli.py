@@ -1,0 +1,130 @@
+"""The ``meeting-emulator`` command: serve, validate, schemas."""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .core.schemas import SchemaCatalogue, UnknownSchema, json_path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="meeting-emulator", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the emulator as a local HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--seed", type=int, default=0, help="same seed and same calls give the same ids and content")
+    serve.add_argument("--speed", type=float, default=1.0, help="emulator seconds per real second")
+    serve.add_argument("--frozen", action="store_true", help="start with the clock frozen (it then moves only on request)")
+    serve.add_argument("--state", metavar="PATH", help="keep state in this SQLite file across restarts")
+    serve.add_argument("--platform", action="append", dest="platforms", metavar="NAME",
+                       help="serve only this platform (repeatable); default: all")
+    serve.add_argument("--public-url", help="how clients reach this server (default: http://HOST:PORT)")
+    serve.add_argument("--threads", type=int, default=16, help="request-handling threads")
+
+    validate = commands.add_parser("validate", help="validate JSON files against a platform's schema")
+    validate.add_argument("--platform", required=True)
+    validate.add_argument("--schema", required=True, help="schema name, e.g. file.transcript")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+
+    schemas = commands.add_parser("schemas", help="list the schema names")
+    schemas.add_argument("--platform")
+
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return run_serve(args)
+    if args.command == "validate":
+        return run_validate(args.platform, args.schema, args.files)
+    return run_schemas(args.platform)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from waitress import create_server
+
+    from .app import create_app
+    from .core.engine import Config, Engine
+
+    try:
+        config = Config(seed=args.seed, state=args.state, speed=args.speed, frozen=args.frozen,
+                        platforms=args.platforms)
+        engine = Engine(config)
+    except ValueError as exc:
+        print(f"meeting-emulator: {exc}", file=sys.stderr)
+        return 2
+    server = create_server(create_app(engine), host=args.host, port=args.port, threads=args.threads,
+                           ident="meeting-emulator")
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    engine.config.public_url = (args.public_url or f"http://{host}:{server.effective_port}").rstrip("/")
+    engine.start_ticker()
+    print(f"meeting-emulator listening on {engine.config.public_url}", flush=True)
+    for name, platform in engine.platforms.items():
+        print(f"  {platform.title:<18} {engine.config.public_url}{platform.api_prefix}", flush=True)
+    print(f"  {'control':<18} {engine.config.public_url}/_emulator", flush=True)
+    print(f"  state: {args.state or 'in memory'}; seed {args.seed}; Ctrl-C stops", flush=True)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        engine.close()
+        print("meeting-emulator stopped", flush=True)
+    return 0
+
+
+def run_validate(platform: str, schema: str, files: list[str]) -> int:
+    catalogue = SchemaCatalogue()
+    if platform not in catalogue.platforms():
+        print(f"unknown platform {platform!r}; known: {', '.join(catalogue.platforms())}", file=sys.stderr)
+        return 2
+    try:
+        catalogue.validator(platform, schema)
+    except UnknownSchema:
+        print(f"unknown schema {schema!r} for {platform}; known: {', '.join(catalogue.names(platform))}",
+              file=sys.stderr)
+        return 2
+    documents = []
+    for name in files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{name}: no such file", file=sys.stderr)
+            return 2
+        try:
+            documents.append((name, json.loads(path.read_bytes())))
+        except (ValueError, UnicodeDecodeError) as exc:
+            print(f"{name}: not JSON: {exc}", file=sys.stderr)
+            return 2
+    failed = False
+    for name, document in documents:
+        errors = catalogue.errors(platform, schema, document)
+        for error in errors:
+            print(f"{name}: {json_path(error.absolute_path)}: {error.message}")
+        if errors:
+            failed = True
+        else:
+            print(f"{name}: valid {platform}/{schema}")
+    return 1 if failed else 0
+
+
+def run_schemas(platform: str | None) -> int:
+    catalogue = SchemaCatalogue()
+    if platform is not None and platform not in catalogue.platforms():
+        print(f"unknown platform {platform!r}; known: {', '.join(catalogue.platforms())}", file=sys.stderr)
+        return 2
+    for name in catalogue.names(platform):
+        print(name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

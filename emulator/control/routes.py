@@ -1,0 +1,116 @@
+"""The ``/_emulator/`` control plane: health, reset, the clock, the webhook log and the inbox."""
+from __future__ import annotations
+
+import json
+import math
+
+from flask import Blueprint, Response, request
+
+from .. import __version__
+from ..core.clock import iso, parse_iso
+from ..core.engine import Engine
+from ..core.errors import ApiError
+from ..core.http import json_response, read_json
+from ..core.schemas import json_path
+
+SCHEMA_FOLDER = "emulator"
+
+
+def control_error(status: int, message: str, errors: list[dict] | None = None) -> ApiError:
+    body: dict = {"error": {400: "bad_request", 404: "not_found", 409: "conflict"}.get(status, "error"),
+                  "message": message}
+    if errors:
+        body["errors"] = errors
+    return ApiError(status, body)
+
+
+def control_body(engine: Engine, schema: str, platform: str = SCHEMA_FOLDER) -> dict:
+    """A control request body, validated against its schema (errors listed with their JSON path)."""
+    body = read_json(lambda m: control_error(400, m), allow_empty=True)
+    errors = engine.schemas.errors(platform, schema, body)
+    if errors:
+        listed = [{"path": json_path(e.absolute_path), "message": e.message} for e in errors]
+        raise control_error(400, f"invalid body: {listed[0]['path']}: {listed[0]['message']}", listed)
+    return body
+
+
+def control_blueprint(engine: Engine) -> Blueprint:
+    bp = Blueprint("control", __name__)
+
+    def clock_body(ran: int | None = None) -> dict:
+        body = engine.clock.describe()
+        if ran is not None:
+            body["actions_run"] = ran
+        return body
+
+    @bp.get("/health")
+    def health() -> Response:
+        return json_response({"status": "ok", "version": __version__, "platforms": sorted(engine.platforms),
+                              "now": iso(engine.clock.now()), "state": engine.config.state or "memory"})
+
+    @bp.post("/reset")
+    def reset() -> Response:
+        engine.reset()
+        return json_response({"reset": True, **clock_body()})
+
+    @bp.get("/clock")
+    def clock() -> Response:
+        return json_response(clock_body())
+
+    @bp.post("/clock/advance")
+    def advance() -> Response:
+        body = control_body(engine, "clock.advance.request")
+        seconds = (body.get("seconds", 0) + 60 * body.get("minutes", 0) + 3600 * body.get("hours", 0)
+                   + 86400 * body.get("days", 0))
+        return json_response(clock_body(engine.advance(seconds)))
+
+    @bp.post("/clock/set")
+    def set_clock() -> Response:
+        body = control_body(engine, "clock.set.request")
+        frozen, speed = body.get("frozen"), body.get("speed")
+        if "now" not in body:
+            engine.set_clock_mode(frozen=frozen, speed=speed)
+            return json_response(clock_body())
+        try:
+            when = parse_iso(body["now"])
+        except ValueError:
+            raise control_error(400, f"'now' is not an ISO 8601 date-time: {body['now']!r}") from None
+        if not math.isfinite(when):
+            raise control_error(400, "'now' is out of range")
+        if when < engine.clock.now():
+            raise control_error(409, f"the clock only moves forward; it is already {iso(engine.clock.now())}")
+        return json_response(clock_body(engine.set_time(when, frozen=frozen, speed=speed)))
+
+    @bp.get("/webhooks")
+    def webhooks() -> Response:
+        deliveries = engine.webhooks.log(request.args.get("platform"))
+        for field in ("event", "status"):
+            if request.args.get(field):
+                deliveries = [d for d in deliveries if d[field] == request.args[field]]
+        return json_response({"count": len(deliveries), "deliveries": deliveries})
+
+    @bp.route("/inbox/<name>", methods=["POST", "PUT"])
+    def receive(name: str) -> Response:
+        raw = request.get_data(as_text=True)
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = None
+        engine.store.add_inbox(name, {
+            "received_at": iso(engine.clock.now()), "method": request.method,
+            "headers": dict(request.headers), "body": raw, "json": parsed,
+        })
+        return json_response({"received": True})
+
+    @bp.get("/inbox/<name>")
+    def inbox(name: str) -> Response:
+        messages = engine.store.inbox(name)
+        return json_response({"name": name, "url": f"{engine.config.public_url}/_emulator/inbox/{name}",
+                              "count": len(messages), "messages": messages})
+
+    @bp.delete("/inbox/<name>")
+    def clear_inbox(name: str) -> Response:
+        engine.store.clear_inbox(name)
+        return json_response({"name": name, "count": 0, "messages": []})
+
+    return bp

@@ -1,0 +1,160 @@
+"""The engine: one clock, one store, one timeline, one webhook dispatcher, shared by every platform."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .clock import Clock, ClockState
+from .ids import Ids
+from .links import Links
+from .platform import Platform
+from .schemas import SchemaCatalogue
+from .store import Store
+from .timeline import Timeline
+from .webhooks import Dispatcher
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Config:
+    seed: int = 0
+    state: str | None = None  # SQLite file; None keeps everything in memory
+    public_url: str = "http://127.0.0.1:8765"  # how links and client URLs reach this emulator
+    speed: float = 1.0
+    frozen: bool = False
+    platforms: list[str] | None = None  # None: all registered platforms
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # per-platform overrides
+
+
+class Engine:
+    def __init__(self, config: Config | None = None, platforms: list[Platform] | None = None) -> None:
+        from ..platforms import registered  # late: platforms import core
+
+        self.config = config or Config()
+        chosen = platforms if platforms is not None else registered(self.config.platforms)
+        self.platforms: dict[str, Platform] = {p.name: p for p in chosen}
+        self.store = Store(self.config.state)
+        saved_clock = self.store.get_meta("clock")
+        self.clock = Clock(ClockState(**saved_clock) if saved_clock else None)
+        if not saved_clock:
+            self._configure_clock()
+        self.ids = Ids(self.store, self.config.seed)
+        self.schemas = SchemaCatalogue()
+        self.timeline = Timeline(self.store, self.clock)
+        self.webhooks = Dispatcher(self.store, self.clock, self.timeline, self.ids)
+        secret = hashlib.sha256(f"links:{self.config.seed}".encode()).digest()
+        self.links = Links(self.store, self.clock, secret, lambda: self.config.public_url)
+        self.models: dict[str, Any] = {name: p.setup(self) for name, p in self.platforms.items()}
+        if not self.store.get_meta("populated"):
+            self._populate()
+        self.webhooks.resume_interrupted()
+        self._ticker: threading.Thread | None = None
+        self._tick = threading.Event()
+        self._stopping = threading.Event()
+
+    # -- time ------------------------------------------------------------------------------
+    def _configure_clock(self) -> None:
+        self.clock.set(self.clock.now(), frozen=self.config.frozen, speed=self.config.speed)
+        self._save_clock()
+
+    def _save_clock(self) -> None:
+        self.store.set_meta("clock", asdict(self.clock.state))
+
+    def catch_up(self) -> int:
+        return self.timeline.catch_up()
+
+    def settle(self, until: float | None = None, timeout: float = 120.0) -> int:
+        """Run everything due by ``until`` and wait for the webhooks it sends, retries included."""
+        ran = 0
+        while True:
+            ran += self.timeline.catch_up(until)
+            self.webhooks.wait_idle(timeout)
+            due = self.store.next_due()
+            limit = self.clock.now() if until is None else until
+            if due is None or due > limit:
+                return ran
+
+    def advance(self, seconds: float) -> int:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        target = self.clock.advance(seconds)
+        self._save_clock()
+        return self.settle(target)
+
+    def set_time(self, when: float, frozen: bool | None = None, speed: float | None = None) -> int:
+        if when < self.clock.now():
+            raise ValueError("the clock only moves forward")
+        self.clock.set(when, frozen=frozen, speed=speed)
+        self._save_clock()
+        return self.settle(when)
+
+    def set_clock_mode(self, frozen: bool | None = None, speed: float | None = None) -> None:
+        self.clock.set(self.clock.now(), frozen=frozen, speed=speed)
+        self._save_clock()
+
+    # -- state -----------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget every object, action, file and delivery; time restarts from real now."""
+        self.webhooks.wait_idle(5)
+        self.store.reset()
+        self.clock.set(time.time())
+        self._configure_clock()
+        self._populate()
+
+    def _populate(self) -> None:
+        with self.store.transaction():
+            for platform in self.platforms.values():
+                if platform.populate:
+                    platform.populate(self)
+            self.store.set_meta("populated", True)
+
+    def setting(self, platform: str, name: str, default: Any) -> Any:
+        """A platform setting: changed through the control API, else from Config, else default."""
+        stored = self.store.get_meta(f"settings:{platform}", {})
+        if name in stored:
+            return stored[name]
+        return self.config.settings.get(platform, {}).get(name, default)
+
+    def update_settings(self, platform: str, values: dict[str, Any]) -> dict[str, Any]:
+        with self.store.transaction():
+            stored = self.store.get_meta(f"settings:{platform}", {})
+            stored.update(values)
+            self.store.set_meta(f"settings:{platform}", stored)
+        return stored
+
+    # -- background ------------------------------------------------------------------------
+    def start_ticker(self, interval: float = 0.05) -> None:
+        """Catch up in the background so due actions happen with no request to trigger them."""
+        if self._ticker is not None:
+            return
+
+        def run() -> None:
+            while not self._stopping.is_set():
+                try:
+                    self.catch_up()
+                except Exception:  # keep ticking; the failure is logged
+                    log.exception("background catch-up failed")
+                self._tick.wait(interval)
+                self._tick.clear()
+
+        self._ticker = threading.Thread(target=run, name="emulator-ticker", daemon=True)
+        self._ticker.start()
+
+    def kick(self) -> None:
+        """Ask the ticker to catch up now (a request may have queued something due)."""
+        self._tick.set()
+
+    def close(self) -> None:
+        self._stopping.set()
+        self._tick.set()
+        if self._ticker is not None:
+            self._ticker.join(timeout=5)
+        self.webhooks.wait_idle(timeout=5)
+        self.webhooks.shutdown()
+        self._save_clock()
+        self.store.close()

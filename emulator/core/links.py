@@ -1,0 +1,114 @@
+"""Pre-signed download links served by the emulator itself, in the style of S3.
+
+A link carries its issue time and lifetime and an HMAC over key, time and lifetime. It is valid
+while ``now < issued + lifetime`` on the emulator clock; from that second on it answers 403
+``AccessDenied`` / ``Request has expired``. A changed signature answers 403
+``SignatureDoesNotMatch`` and content that was replaced or deleted 404 ``NoSuchKey``, with the XML
+bodies S3 uses.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Mapping
+from urllib.parse import quote, urlencode
+from xml.sax.saxutils import escape
+
+from .clock import Clock, iso
+from .store import Store
+
+AMZ_DATE = "%Y%m%dT%H%M%SZ"
+MAX_LIFETIME = 7 * 24 * 3600  # S3's own ceiling for pre-signed URLs
+
+
+@dataclass
+class Download:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Links:
+    def __init__(self, store: Store, clock: Clock, secret: bytes, base_url: Callable[[], str]) -> None:
+        self._store = store
+        self._clock = clock
+        self._secret = secret
+        self._base_url = base_url
+
+    # -- content ---------------------------------------------------------------------------
+    def put(self, key: str, content: bytes, content_type: str, filename: str) -> None:
+        self._store.put_blob(key, content, content_type, filename)
+
+    def delete(self, key: str) -> None:
+        self._store.delete_blob(key)
+
+    # -- minting ---------------------------------------------------------------------------
+    def mint(self, key: str, lifetime: int, issued_at: float | None = None) -> str:
+        """A URL for ``key`` valid for ``lifetime`` seconds from ``issued_at`` (default: now)."""
+        if not 1 <= lifetime <= MAX_LIFETIME:
+            raise ValueError(f"lifetime must be 1..{MAX_LIFETIME} seconds")
+        issued = math.floor(self._clock.now() if issued_at is None else issued_at)
+        amz_date = datetime.fromtimestamp(issued, tz=timezone.utc).strftime(AMZ_DATE)
+        query = {
+            "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+            "X-Amz-Credential": f"EMULATOR/{amz_date[:8]}/us-east-1/s3/aws4_request",
+            "X-Amz-Date": amz_date,
+            "X-Amz-Expires": str(lifetime),
+            "X-Amz-SignedHeaders": "host",
+            "X-Amz-Signature": self._sign(key, amz_date, str(lifetime)),
+        }
+        return f"{self._base_url()}/s3/{quote(key)}?{urlencode(query)}"
+
+    def _sign(self, key: str, amz_date: str, expires: str) -> str:
+        message = f"{key}\n{amz_date}\n{expires}".encode()
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+
+    # -- serving ---------------------------------------------------------------------------
+    def download(self, key: str, query: Mapping[str, str]) -> Download:
+        amz_date, expires = query.get("X-Amz-Date", ""), query.get("X-Amz-Expires", "")
+        signature = query.get("X-Amz-Signature", "")
+        if not (amz_date and expires and signature):
+            return _error(403, "AccessDenied", "Access Denied")
+        if not hmac.compare_digest(signature, self._sign(key, amz_date, expires)):
+            return _error(
+                403,
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. "
+                "Check your key and signing method.",
+            )
+        issued = datetime.strptime(amz_date, AMZ_DATE).replace(tzinfo=timezone.utc).timestamp()
+        expires_at = issued + int(expires)
+        now = self._clock.now()
+        if now >= expires_at:
+            return _error(
+                403,
+                "AccessDenied",
+                "Request has expired",
+                {"X-Amz-Expires": expires, "Expires": iso(expires_at), "ServerTime": iso(now)},
+            )
+        blob = self._store.get_blob(key)
+        if blob is None:
+            return _error(404, "NoSuchKey", "The specified key does not exist.", {"Key": key})
+        content, content_type, filename = blob
+        return Download(
+            200,
+            content,
+            {
+                "Content-Type": content_type,
+                "Content-Length": str(len(content)),
+                "Content-Disposition": f'attachment; filename="{filename}"',
+                "ETag": '"' + hashlib.md5(content).hexdigest() + '"',  # noqa: S324 - S3's ETag is MD5
+                "Cache-Control": "private, max-age=0",
+            },
+        )
+
+
+def _error(status: int, code: str, message: str, extra: dict[str, str] | None = None) -> Download:
+    parts = [f"<Code>{code}</Code>", f"<Message>{escape(message)}</Message>"]
+    parts += [f"<{k}>{escape(v)}</{k}>" for k, v in (extra or {}).items()]
+    parts.append("<RequestId>EMULATOR</RequestId>")
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error>' + "".join(parts) + "</Error>"
+    return Download(status, body.encode(), {"Content-Type": "application/xml"})

@@ -1,0 +1,22 @@
+"""What a platform hands the engine: its routes, its simulation endpoints, its error shape."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from flask import Blueprint
+
+    from .engine import Engine
+
+
+@dataclass(frozen=True)
+class Platform:
+    name: str  # also the first path segment: /<name>/...
+    title: str
+    api_prefix: str  # where the vendor's real paths are mounted, e.g. /lessonspace/v2
+    error_body: Callable[[int, str], Any]  # the vendor's error body for a status and message
+    setup: Callable[["Engine"], Any]  # registers actions and webhook policy; returns the model
+    api: Callable[["Engine"], "Blueprint"]
+    control: Callable[["Engine"], "Blueprint"] | None = None  # mounted at /_emulator/<name>
+    populate: Callable[["Engine"], None] | None = None  # default objects after every reset

@@ -1,0 +1,22 @@
+"""The registered platforms. A new platform adds one line here and touches nothing else outside its folder."""
+from __future__ import annotations
+
+from ..core.platform import Platform
+
+
+def _all() -> list[Platform]:
+    from .lessonspace import PLATFORM as lessonspace
+
+    return [lessonspace]
+
+
+def registered(names: list[str] | None = None) -> list[Platform]:
+    """Every platform, or those named (unknown names raise ValueError)."""
+    platforms = _all()
+    if names is None:
+        return platforms
+    known = {p.name: p for p in platforms}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown platform(s): {', '.join(unknown)}; known: {', '.join(known)}")
+    return [known[n] for n in names]

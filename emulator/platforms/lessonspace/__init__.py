@@ -1,0 +1,15 @@
+"""Lessonspace: spaces launched by API, sessions, transcripts and signed webhooks."""
+from ...core.platform import Platform
+from .control import control_blueprint
+from .models import NAME, Lessonspace
+from .routes import api_blueprint, error_body
+
+PLATFORM = Platform(
+    name=NAME,
+    title="Lessonspace",
+    api_prefix=f"/{NAME}/v2",
+    error_body=error_body,
+    setup=Lessonspace,
+    api=api_blueprint,
+    control=control_blueprint,
+)

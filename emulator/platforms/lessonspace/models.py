@@ -1,0 +1,478 @@
+"""Lessonspace's state and rules: organisations, spaces, users, sessions and transcripts. No HTTP here."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+import jwt
+
+from ...core.clock import iso, parse_iso
+from ...core.content import Room, company_name, person_name, speech
+from ...core.errors import Conflict, Forbidden, Invalid, NotFound
+from ...core.ids import stable_int
+from ...core.webhooks import RetryPolicy
+
+if TYPE_CHECKING:
+    from ...core.engine import Engine
+
+NAME = "lessonspace"
+ORG, SPACE, LAUNCH, USER, SESSION = (f"{NAME}.{k}" for k in ("org", "space", "launch", "user", "session"))
+API_LINK_LIFETIME = 12 * 3600  # transcriptionUrl from the API
+WEBHOOK_LINK_LIFETIME = 24 * 3600  # transcriptionUrl in transcription.finish
+MAX_LINK_WINDOW = 7 * 24 * 3600  # timeouts.not_after at most 7 days after not_before
+SETTINGS = {
+    "min_transcription_seconds": 150,  # the developer docs' threshold (the help centre says 300)
+    "min_unique_users": 2,
+    "transcription_delay_seconds": 120,  # session end to transcript ready
+    "default_session_seconds": 300,  # how long a simulated session lasts
+    "join_stay_seconds": 300,  # how long a user who opened a client_url stays
+}
+HELLO = "The sun is shining and so are you \N{SUN WITH FACE}"
+
+
+def sign(delivery: dict, at: float) -> dict[str, str]:
+    """x-webhook-signature: hex HMAC-SHA256 of the raw body keyed with the space secret."""
+    digest = hmac.new(delivery["secret"].encode(), delivery["body"].encode(), hashlib.sha256).hexdigest()
+    return {"x-webhook-signature": digest}
+
+
+# Up to 5 attempts with exponential backoff; a delivery fails on non-2xx or after 30 s.
+RETRY_POLICY = RetryPolicy(delays=(10, 20, 40, 80), timeout=30, sign=sign)
+
+
+class Lessonspace:
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.clock = engine.clock
+        engine.timeline.register(f"{NAME}.user_leave", self._on_user_leave)
+        engine.timeline.register(f"{NAME}.transcription_ready", self._on_transcription_ready)
+        engine.webhooks.register_policy(NAME, RETRY_POLICY)
+
+    def setting(self, name: str) -> Any:
+        return self.engine.setting(NAME, name, SETTINGS[name])
+
+    # -- organisations ---------------------------------------------------------------------
+    def organisation(self, api_key: str) -> dict:
+        """The organisation an API key belongs to (created on first use, derived from the key)."""
+        key = api_key.lower()
+        org_id = 100000 + stable_int(NAME, "org", key, modulo=900000)
+        org = self.store.get(ORG, str(org_id))
+        if org is None:
+            with self.store.transaction():
+                org = self.store.get(ORG, str(org_id)) or self.store.put(ORG, str(org_id), {
+                    "id": org_id, "name": company_name(self.engine.config.seed, key),
+                    "created": iso(self.clock.now()),
+                })
+        return org
+
+    def organisation_view(self, org: dict) -> dict:
+        sessions = self.store.find(SESSION, str(org["id"]))
+        return {
+            "id": org["id"], "name": org["name"], "created": org["created"], "plan": "emulator",
+            "usage": {
+                "spaces": len(self.store.find(SPACE, str(org["id"]))),
+                "sessions": len(sessions),
+                "transcribed_participant_minutes": round(sum(s["ptpm"] for s in sessions), 2),
+            },
+        }
+
+    # -- launch ----------------------------------------------------------------------------
+    def launch(self, org: dict, body: dict) -> tuple[bool, dict]:
+        """Create or fetch the space for ``body["id"]`` and mint a join link; (created, response)."""
+        window = self._link_window(body.get("timeouts") or {})
+        org_key = str(org["id"])
+        with self.store.transaction():
+            alias = self.store.get(LAUNCH, f"{org_key}:{body['id']}")
+            space = self.store.get(SPACE, alias["room_id"]) if alias else None
+            created = space is None
+            record_av = body.get("record_av", space["record_av"] if space else True)
+            transcribe = body.get("transcribe", False)  # every call sets the flag; omitted means off
+            summarise = body.get("summarise", False)
+            if summarise and not (record_av and transcribe):
+                raise Invalid("Summaries require both AV recording (record_av) and transcription (transcribe) "
+                              "to be enabled.")
+            if created:
+                space = self._new_space(org_key, body)
+            if "name" in body and not created:
+                space["name"] = body["name"]
+            space["record_av"] = record_av
+            space["record_content"] = body.get("record_content", space["record_content"])
+            space["transcribe"] = transcribe
+            space["summarise"] = summarise
+            if "allow_guests" in body:
+                space["allow_guests"] = body["allow_guests"]
+            user = self._user_for(org_key, body.get("user"))
+            if not any(m["id"] == user["id"] for m in space["members"]):
+                space["members"].append(user)
+            space["launches"] += 1
+            self.store.put(SPACE, space["room_id"], space, org_key)
+        claims = {
+            "sub": str(user["id"]), "name": user["name"], "role": user["role"],
+            "leader": bool((body.get("user") or {}).get("leader", False)),
+            "room": space["room_id"], "features": body.get("features", {}),
+            "iat": int(self.clock.now()), "nbf": int(window[0]), "exp": int(window[1]),
+            **(body.get("user") or {}).get("custom_jwt_parameters", {}),
+        }
+        token = jwt.encode(claims, space["secret"], algorithm="HS256")
+        base = f"{self.engine.config.public_url}/{NAME}/room/"
+        settings = {"record_av": space["record_av"], "record_content": space["record_content"],
+                    "waiting_room": False, "transcribe": space["transcribe"]}
+        if "summarise" in body:
+            settings["summarise"] = space["summarise"]
+        return created, {
+            "client_url": f"{base}{space['room_id']}?token={token}",
+            "api_base": base,
+            "room_id": space["room_id"],
+            "secret": space["secret"],
+            "session_id": space["next_session_id"],
+            "user_id": user["id"],
+            "room_settings": settings,
+        }
+
+    def _link_window(self, timeouts: dict) -> tuple[float, float]:
+        now = self.clock.now()
+        not_before = parse_iso(timeouts["not_before"]) if "not_before" in timeouts else now
+        not_after = parse_iso(timeouts["not_after"]) if "not_after" in timeouts else not_before + MAX_LINK_WINDOW
+        if not_after <= not_before:
+            raise Invalid("not_after must be later than not_before",
+                          {"timeouts": {"not_after": ["Must be later than not_before."]}})
+        if not_after - not_before > MAX_LINK_WINDOW:
+            raise Invalid("not_after is too far from not_before",
+                          {"timeouts": {"not_after": ["Must be at most 7 days after not_before."]}})
+        return not_before, not_after
+
+    def _new_space(self, org_key: str, body: dict) -> dict:
+        room_id = self.engine.ids.uuid("lessonspace.room")
+        self.store.put(LAUNCH, f"{org_key}:{body['id']}", {"room_id": room_id}, org_key)
+        webhooks = {
+            group: {event: url for event, url in (events or {}).items() if url}
+            for group, events in (body.get("webhooks") or {}).items()
+        }
+        return {
+            "room_id": room_id, "org_id": int(org_key), "launch_id": body["id"],
+            "name": body.get("name", body["id"]), "secret": self.engine.ids.uuid("lessonspace.secret"),
+            "next_session_id": self.engine.ids.uuid("lessonspace.session"),
+            "record_av": True, "record_content": True, "transcribe": False, "summarise": False,
+            "allow_guests": True, "webhooks": webhooks, "members": [], "active_session": None,
+            "launches": 0, "created": iso(self.clock.now()),
+        }
+
+    def _user_for(self, org_key: str, given: dict | None) -> dict:
+        """The Lessonspace user for a launch: stable for a given ``user.id``, a new guest otherwise."""
+        given = given or {}
+        key = f"{org_key}:{given['id']}" if "id" in given else None
+        existing = self.store.get(USER, key) if key else None
+        user = existing or {"id": self.engine.ids.integer("lessonspace.user", start=3077485)}
+        user["name"] = given.get("name", user.get("name", "Guest" if key is None else str(given["id"])))
+        user["email"] = given.get("email", user.get("email"))
+        user["role"] = given.get("role", user.get("role"))
+        if key:
+            self.store.put(USER, key, user, org_key)
+        return user
+
+    # -- joining through a client_url ------------------------------------------------------
+    def verify_link(self, room_id: str, token: str) -> tuple[dict, dict]:
+        """The space and the claims of a join link; Forbidden when it is forged or outside its window."""
+        space = self.store.get(SPACE, room_id)
+        if space is None:
+            raise NotFound("This space does not exist.")
+        try:
+            claims = jwt.decode(token, space["secret"], algorithms=["HS256"],
+                                options={"verify_exp": False, "verify_nbf": False, "verify_iat": False})
+        except jwt.InvalidTokenError:
+            raise Forbidden("This join link is not valid for this space.") from None
+        now = self.clock.now()
+        if now < claims.get("nbf", now):
+            raise Forbidden(f"This join link is not valid before {iso(claims['nbf'])}.")
+        if now >= claims.get("exp", math.inf):
+            raise Forbidden(f"This join link expired at {iso(claims['exp'])}.")
+        return space, claims
+
+    def join(self, room_id: str, token: str) -> dict:
+        """A user opens their client_url: the session starts if needed and they stay a while."""
+        with self.store.transaction():
+            space, claims = self.verify_link(room_id, token)
+            user = {"id": int(claims["sub"]), "name": claims.get("name") or "Guest",
+                    "email": None, "role": claims.get("role")}
+            session = self._active_session(space) or self._start_session(space, None)
+            self._add_participant(space, session, user)
+            self.engine.timeline.after(self.setting("join_stay_seconds"), f"{NAME}.user_leave",
+                                       {"session": session["uuid"], "user": user["id"]})
+        return session
+
+    def leave(self, room_id: str, token: str) -> dict:
+        with self.store.transaction():
+            space, claims = self.verify_link(room_id, token)
+            session = self._active_session(space)
+            if session is None:
+                raise Conflict("There is no session running in this space.")
+            self._on_user_leave({"session": session["uuid"], "user": int(claims["sub"])})
+            return self.store.get(SESSION, session["uuid"])
+
+    # -- simulated sessions ----------------------------------------------------------------
+    def run_session(self, room_id: str, options: dict) -> dict:
+        """Start a session now with the given users and breakouts; everyone leaves after ``duration``."""
+        seed = self.engine.config.seed
+        with self.store.transaction():
+            space = self.store.get(SPACE, room_id)
+            if space is None:
+                raise NotFound(f"No space with room_id {room_id}.")
+            if space["active_session"]:
+                raise Conflict(f"A session is already running in this space: {space['active_session']}.")
+            duration = options.get("duration", self.setting("default_session_seconds"))
+            users = self._session_users(space, options.get("users"), seed)
+            session = self._start_session(space, options.get("name"))
+            count = options.get("breakouts", 0)
+            session["breakouts"] = [
+                {"id": self.engine.ids.uuid("lessonspace.breakout"), "name": f"Breakout Room {i + 1}"}
+                for i in range(count if isinstance(count, int) else 0)
+            ]
+            self.store.put(SESSION, session["uuid"], session, str(space["org_id"]))
+            for user in users:
+                self._add_participant(space, session, user)
+                self.engine.timeline.after(duration, f"{NAME}.user_leave",
+                                           {"session": session["uuid"], "user": user["id"]})
+            return self.store.get(SESSION, session["uuid"])
+
+    def _session_users(self, space: dict, wanted: Any, seed: int) -> list[dict]:
+        """Explicit users, or a count, or by default the space's members padded to two people."""
+        if isinstance(wanted, list):
+            users = []
+            for given in wanted:
+                if "id" in given:
+                    known = self.store.get(USER, f"{space['org_id']}:{given['id']}")
+                    if known:
+                        users.append(known)
+                        continue
+                users.append(self._fake_user(space, given.get("name"), given.get("role"), seed))
+            return users
+        target = wanted if isinstance(wanted, int) else max(2, len(space["members"]))
+        users = list(space["members"][:target])
+        while len(users) < target:
+            users.append(self._fake_user(space, None, "student", seed))
+        return users
+
+    def _fake_user(self, space: dict, name: str | None, role: str | None, seed: int) -> dict:
+        user_id = self.engine.ids.integer("lessonspace.user", start=3077485)
+        return {"id": user_id, "name": name or person_name(seed, f"{NAME}:{user_id}"), "email": None,
+                "role": role}
+
+    def end_session(self, uuid: str) -> dict:
+        """Everyone still in the session leaves now."""
+        with self.store.transaction():
+            session = self.store.get(SESSION, uuid)
+            if session is None:
+                raise NotFound(f"No session {uuid}.")
+            if session["end"] is not None:
+                raise Conflict("This session has already ended.")
+            for p in [p for p in session["participants"] if p["left"] is None]:
+                self._on_user_leave({"session": uuid, "user": p["user_id"]})
+            return self.store.get(SESSION, uuid)
+
+    def _active_session(self, space: dict) -> dict | None:
+        return self.store.get(SESSION, space["active_session"]) if space["active_session"] else None
+
+    def _start_session(self, space: dict, name: str | None) -> dict:
+        now = self.clock.now()
+        session = {
+            "uuid": space["next_session_id"], "org_id": space["org_id"], "room_id": space["room_id"],
+            "name": name or space["name"], "start": now, "end": None, "participants": [], "breakouts": [],
+            "transcription": {"requested": False, "status": "pending",
+                              "detail": "The session is still in progress.", "finished_at": None},
+            "blob_key": None, "ptpm": 0, "tags": [],
+        }
+        space["next_session_id"] = self.engine.ids.uuid("lessonspace.session")
+        space["active_session"] = session["uuid"]
+        self.store.put(SPACE, space["room_id"], space, str(space["org_id"]))
+        self.store.put(SESSION, session["uuid"], session, str(space["org_id"]))
+        self._notify(space, "session", "start", self._event_body("session.start", space, session))
+        return session
+
+    def _add_participant(self, space: dict, session: dict, user: dict) -> None:
+        session = self.store.get(SESSION, session["uuid"])
+        if any(p["user_id"] == user["id"] and p["left"] is None for p in session["participants"]):
+            return  # already in: a second tab of the same link
+        session["participants"].append({"user_id": user["id"], "name": user["name"], "email": user.get("email"),
+                                        "role": user.get("role"), "joined": self.clock.now(), "left": None})
+        self.store.put(SESSION, session["uuid"], session, str(space["org_id"]))
+        self._notify(space, "user", "join", self._event_body("user.join", space, session, user))
+
+    def _on_user_leave(self, payload: dict) -> None:
+        session = self.store.get(SESSION, payload["session"])
+        if session is None or session["end"] is not None:
+            return
+        space = self.store.get(SPACE, session["room_id"])
+        present = [p for p in session["participants"] if p["user_id"] == payload["user"] and p["left"] is None]
+        if not present:
+            return
+        now = self.clock.now()
+        for p in present:
+            p["left"] = now
+        self.store.put(SESSION, session["uuid"], session, str(session["org_id"]))
+        user = {"id": present[0]["user_id"], "name": present[0]["name"], "role": present[0]["role"]}
+        self._notify(space, "user", "leave", self._event_body("user.leave", space, session, user))
+        if all(p["left"] is not None for p in session["participants"]):
+            self._finish_session(space, session)
+
+    def _finish_session(self, space: dict, session: dict) -> None:
+        session["end"] = self.clock.now()
+        session["transcription"] = self._transcription_decision(space, session)
+        space["active_session"] = None
+        self.store.put(SPACE, space["room_id"], space, str(space["org_id"]))
+        self.store.put(SESSION, session["uuid"], session, str(session["org_id"]))
+        self._notify(space, "session", "end", self._event_body("session.end", space, session))
+        if session["transcription"]["status"] == "processing":
+            self.engine.timeline.after(self.setting("transcription_delay_seconds"),
+                                       f"{NAME}.transcription_ready", {"session": session["uuid"]})
+
+    def _transcription_decision(self, space: dict, session: dict) -> dict:
+        """Decided as the session ends: the flag then, AV on, long enough, at least two unique users."""
+        duration = _duration(session)
+        minimum = self.setting("min_transcription_seconds")
+        users = len({p["user_id"] for p in session["participants"]})
+        requested = bool(space["transcribe"])
+        if not requested:
+            status, detail = "not_requested", "Transcription was not enabled for this space when the session ended."
+        elif not space["record_av"]:
+            status, detail = "not_eligible", "AV recording was off for this space; transcription needs record_av."
+        elif duration < minimum:
+            status, detail = "not_eligible", (f"The session lasted {duration:g} seconds; sessions shorter than "
+                                              f"{minimum} seconds are not transcribed.")
+        elif users < self.setting("min_unique_users"):
+            status, detail = "not_eligible", ("The session had only one unique user; sessions with a single "
+                                              "user are not transcribed.")
+        else:
+            status, detail = "processing", "The transcript is still being processed."
+        return {"requested": requested, "status": status, "detail": detail, "finished_at": None}
+
+    def _on_transcription_ready(self, payload: dict) -> None:
+        session = self.store.get(SESSION, payload["session"])
+        if session is None or session["transcription"]["status"] != "processing":
+            return
+        space = self.store.get(SPACE, session["room_id"])
+        key = f"{NAME}/transcripts/{session['org_id']}/{session['uuid']}/{self.engine.ids.token('ls.file')[:16]}.json"
+        content = json.dumps(self.transcript(session), ensure_ascii=False, indent=2).encode()
+        self.engine.links.put(key, content, "application/json", f"transcript-{session['uuid']}.json")
+        session["blob_key"] = key
+        session["ptpm"] = round(sum(_seconds_in(p, session) for p in session["participants"]) / 60, 2)
+        session["transcription"].update(status="ready", detail="The transcript is ready.",
+                                        finished_at=iso(self.clock.now()))
+        self.store.put(SESSION, session["uuid"], session, str(session["org_id"]))
+        link = self.engine.links.mint(key, WEBHOOK_LINK_LIFETIME)
+        self._notify(space, "transcription", "finish", {"transcriptionUrl": link})
+
+    def transcript(self, session: dict) -> list[dict]:
+        """The transcript file: who said what, when (seconds from start), in which room."""
+        duration = _duration(session)
+        speakers = tuple({p["user_id"]: {"id": p["user_id"], "name": p["name"]}
+                          for p in session["participants"]}.values())
+        rooms: list[Room] = []
+        if session["breakouts"]:
+            split_start, split_end = round(duration * 0.3, 3), round(duration * 0.7, 3)
+            rooms.append(Room("main", 0, split_start, speakers))
+            for i, breakout in enumerate(session["breakouts"]):
+                members = speakers[i::len(session["breakouts"])]
+                rooms.append(Room(breakout["id"], split_start, split_end, members))
+            rooms.append(Room("main", split_end, duration, speakers))
+        else:
+            rooms.append(Room("main", 0, duration, speakers))
+        return [
+            {"start_time": s.start, "end_time": s.end, "user": dict(s.speaker), "breakout_id": s.room, "text": s.text}
+            for s in speech(self.engine.config.seed, f"{NAME}:{session['uuid']}", rooms)
+        ]
+
+    # -- webhooks --------------------------------------------------------------------------
+    def _event_body(self, event: str, space: dict, session: dict, user: dict | None = None) -> dict:
+        body = {
+            "event": event,
+            "room": {"id": space["room_id"]},
+            "space": {"uuid": space["room_id"], "name": space["name"], "launch_id": space["launch_id"]},
+            "session": {"id": session["uuid"], "start_time": iso(session["start"]),
+                        "end_time": iso(session["end"]) if session["end"] is not None else None},
+        }
+        if user is not None:
+            body["user"] = {"id": user["id"], "name": user["name"], "role": user.get("role")}
+        return body
+
+    def _notify(self, space: dict, group: str, name: str, body: dict) -> None:
+        url = space["webhooks"].get(group, {}).get(name)
+        if not url:
+            return
+        delivery_id = self.engine.ids.uuid("lessonspace.webhook")
+        headers = {"x-webhook-id": delivery_id, "x-webhook-event": f"{group}.{name}",
+                   "x-webhook-timestamp": iso(self.clock.now())}
+        self.engine.webhooks.enqueue(NAME, f"{group}.{name}", url, body, headers, space["secret"], delivery_id)
+
+    # -- reading ---------------------------------------------------------------------------
+    def session(self, org: dict, uuid: str) -> dict:
+        session = self.store.get(SESSION, uuid)
+        if session is None or session["org_id"] != org["id"]:
+            raise NotFound("Not found.")
+        return session
+
+    def sessions(self, org: dict) -> list[dict]:
+        return self.store.find(SESSION, str(org["id"]))
+
+    def space_of(self, session: dict) -> dict:
+        return self.store.get(SPACE, session["room_id"])
+
+    def transcript_link(self, org: dict, uuid: str) -> str:
+        session = self.session(org, uuid)
+        transcription = session["transcription"]
+        if transcription["status"] != "ready":
+            raise NotFound(transcription["detail"])
+        return self.engine.links.mint(session["blob_key"], API_LINK_LIFETIME)
+
+    def session_view(self, session: dict) -> dict:
+        space = self.space_of(session)
+        now = self.clock.now()
+        return {
+            "uuid": session["uuid"], "name": session["name"],
+            "space": {"uuid": space["room_id"], "name": space["name"], "launch_id": space["launch_id"]},
+            "start_time": iso(session["start"]),
+            "end_time": iso(session["end"]) if session["end"] is not None else None,
+            "in_progress": session["end"] is None,
+            "duration": _duration(session, now),
+            "billable_seconds": _billable_seconds(session, now),
+            "participants": [
+                {"user_id": p["user_id"], "name": p["name"], "email": p["email"], "role": p["role"],
+                 "joined_at": iso(p["joined"]), "left_at": iso(p["left"]) if p["left"] is not None else None,
+                 "duration": round((p["left"] if p["left"] is not None else now) - p["joined"], 3)}
+                for p in session["participants"]
+            ],
+            "unique_users": len({p["user_id"] for p in session["participants"]}),
+            "breakouts": session["breakouts"],
+            "transcription": session["transcription"],
+            "transcribed_participant_minutes": session["ptpm"],
+            "tags": session["tags"],
+        }
+
+
+def _duration(session: dict, now: float | None = None) -> float:
+    end = session["end"] if session["end"] is not None else now
+    return round((end if end is not None else session["start"]) - session["start"], 3)
+
+
+def _seconds_in(participant: dict, session: dict) -> float:
+    left = participant["left"] if participant["left"] is not None else session["end"]
+    return max(0.0, left - participant["joined"])
+
+
+def _billable_seconds(session: dict, now: float) -> float:
+    """Seconds during which at least two connections were present (when billing runs)."""
+    edges = []
+    for p in session["participants"]:
+        edges.append((p["joined"], 1))
+        edges.append((p["left"] if p["left"] is not None else now, -1))
+    edges.sort(key=lambda e: (e[0], e[1]))
+    total, present, since = 0.0, 0, None
+    for at, change in edges:
+        if present >= 2 and since is not None:
+            total += at - since
+        present += change
+        since = at
+    return round(total, 3)

@@ -1,0 +1,86 @@
+"""The pytest plugin: an ``emulator`` fixture backed by one threaded server per test session.
+
+State is reset before each test and the clock is frozen at a whole second, so time moves only
+when the test moves it (``emulator.advance(hours=12)``); no test needs to sleep.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Any, Iterator
+
+import pytest
+
+
+class EmulatorHandle:
+    """What a test holds: URLs, the clock, the webhook log, the inbox, and the engine itself."""
+
+    def __init__(self, engine: Any, base_url: str) -> None:
+        self.engine = engine
+        self.base_url = base_url
+
+    def url(self, platform: str) -> str:
+        """The base URL to give a platform's client, e.g. ``http://127.0.0.1:PORT/lessonspace/v2``."""
+        return self.base_url + self.engine.platforms[platform].api_prefix
+
+    def control_url(self, path: str = "") -> str:
+        return f"{self.base_url}/_emulator/{path.lstrip('/')}"
+
+    def inbox_url(self, name: str) -> str:
+        return self.control_url(f"inbox/{name}")
+
+    def inbox(self, name: str) -> list[dict]:
+        return self.engine.store.inbox(name)
+
+    @property
+    def now(self) -> float:
+        return self.engine.clock.now()
+
+    def advance(self, seconds: float = 0, *, minutes: float = 0, hours: float = 0, days: float = 0) -> int:
+        """Move the clock forward; everything due on the way happens, webhooks included."""
+        return self.engine.advance(seconds + 60 * minutes + 3600 * hours + 86400 * days)
+
+    def settle(self) -> int:
+        """Deliver whatever is due now (a webhook queued by the last request) and wait for it."""
+        return self.engine.settle()
+
+    @property
+    def webhooks(self) -> list[dict]:
+        """Every webhook delivery, oldest first, with its attempts."""
+        self.engine.settle()
+        return self.engine.webhooks.log()
+
+    def reset(self) -> None:
+        self.engine.reset()
+        self.engine.clock.freeze(at=math.floor(time.time()))
+        self.engine._save_clock()
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[EmulatorHandle]:
+    """One emulator server for the whole test session, on a free loopback port."""
+    from waitress import create_server
+
+    from .app import create_app
+    from .core.engine import Config, Engine
+
+    engine = Engine(Config(frozen=True))
+    server = create_server(create_app(engine), host="127.0.0.1", port=0, threads=16, ident="meeting-emulator")
+    base_url = f"http://127.0.0.1:{server.effective_port}"
+    engine.config.public_url = base_url
+    engine.start_ticker()
+    thread = threading.Thread(target=server.run, name="emulator-server", daemon=True)
+    thread.start()
+    try:
+        yield EmulatorHandle(engine, base_url)
+    finally:
+        server.close()
+        engine.close()
+
+
+@pytest.fixture
+def emulator(emulator_server: EmulatorHandle) -> EmulatorHandle:
+    """A running emulator with fresh state and a frozen clock."""
+    emulator_server.reset()
+    return emulator_server
