@@ -57,6 +57,7 @@ class Dispatcher:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhook")
         self._session = requests.Session()
         self._in_flight = _InFlight()
+        self._queues: dict[str, list[tuple[str, float]]] = {}  # order key -> attempts waiting their turn
         timeline.register(SEND_ACTION, self._due)
 
     def register_policy(self, platform: str, policy: RetryPolicy) -> None:
@@ -86,8 +87,13 @@ class Dispatcher:
         headers: dict[str, str] | None = None,
         secret: str | None = None,
         delivery_id: str | None = None,
+        order_key: str | None = None,
     ) -> str:
-        """Record a delivery and schedule its first attempt now; returns the delivery id."""
+        """Record a delivery and schedule its first attempt now; returns the delivery id.
+
+        Attempts that share an ``order_key`` (a Lessonspace space, say) go out one at a time in
+        the order they fell due, so a receiver sees ``session.start`` before ``user.join``.
+        """
         raw = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":")).encode()
         delivery = {
             "id": delivery_id or self._ids.uuid("webhook"),
@@ -100,6 +106,7 @@ class Dispatcher:
             "status": "pending",
             "attempts": 0,
             "secret": secret,
+            "order_key": order_key,
         }
         with self._store.transaction():
             self._store.add_delivery(delivery)
@@ -114,12 +121,18 @@ class Dispatcher:
         self._store.update_delivery(delivery)
         with self._in_flight.changed:
             self._in_flight.count += 1
+            key = delivery.get("order_key")
+            if key is not None and key in self._queues:
+                self._queues[key].append((delivery["id"], self._clock.now()))
+                return
+            if key is not None:
+                self._queues[key] = []
         # The worker reads the store only after this transaction commits: the store lock is
         # held until then.
-        self._pool.submit(self._attempt, delivery["id"], self._clock.now())
+        self._pool.submit(self._attempt, delivery["id"], self._clock.now(), key)
 
     # -- sending ---------------------------------------------------------------------------
-    def _attempt(self, delivery_id: str, at: float) -> None:
+    def _attempt(self, delivery_id: str, at: float, key: str | None) -> None:
         try:
             self._send(delivery_id, at)
         except Exception:
@@ -128,6 +141,13 @@ class Dispatcher:
             with self._in_flight.changed:
                 self._in_flight.count -= 1
                 self._in_flight.changed.notify_all()
+                if key is not None:
+                    queue = self._queues.get(key)
+                    if queue:
+                        next_id, next_at = queue.pop(0)
+                        self._pool.submit(self._attempt, next_id, next_at, key)
+                    else:
+                        self._queues.pop(key, None)
 
     def _send(self, delivery_id: str, at: float) -> None:
         delivery = self._store.get_delivery(delivery_id)

@@ -405,7 +405,8 @@ class Lessonspace:
         delivery_id = self.engine.ids.uuid("lessonspace.webhook")
         headers = {"x-webhook-id": delivery_id, "x-webhook-event": f"{group}.{name}",
                    "x-webhook-timestamp": iso(self.clock.now())}
-        self.engine.webhooks.enqueue(NAME, f"{group}.{name}", url, body, headers, space["secret"], delivery_id)
+        self.engine.webhooks.enqueue(NAME, f"{group}.{name}", url, body, headers, space["secret"], delivery_id,
+                                     order_key=space["room_id"])
 
     # -- reading ---------------------------------------------------------------------------
     def session(self, org: dict, uuid: str) -> dict:
