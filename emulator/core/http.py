@@ -22,9 +22,13 @@ def read_json(on_error: Callable[[str], ApiError], *, allow_empty: bool = False)
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
         raise on_error(f'unsupported media type "{request.content_type}": send application/json')
     try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise on_error(f"JSON parse error - {exc}") from None
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

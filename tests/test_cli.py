@@ -1,0 +1,107 @@
+"""The command line: validate's exit codes, schemas, and serve with a state file across a restart."""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from conftest import ORG_KEY
+
+CLI = [sys.executable, "-m", "emulator"]
+
+
+def run(*args):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=60)
+
+
+def test_schemas_lists_names(tmp_path):
+    result = run("schemas", "--platform", "lessonspace")
+    assert result.returncode == 0
+    assert {"launch.request", "file.transcript", "webhook.transcription.finish"} <= set(result.stdout.split())
+    assert run("schemas", "--platform", "nope").returncode == 2
+
+
+def test_validate_exit_codes(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps([{"start_time": 1.0, "end_time": 2.5, "user": {"id": 1, "name": "A"},
+                                 "breakout_id": "main", "text": "hi"}]))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"start_time": "1", "end_time": 2.5, "user": {"id": 1},
+                                "breakout_id": "main", "text": "hi"}]))
+    not_json = tmp_path / "broken.json"
+    not_json.write_text("{nope")
+    ok = run("validate", "--platform", "lessonspace", "--schema", "file.transcript", str(good))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    failed = run("validate", "--platform", "lessonspace", "--schema", "file.transcript", str(good), str(bad))
+    assert failed.returncode == 1
+    assert f"{bad}: $[0].start_time: '1' is not of type 'number'" in failed.stdout
+    assert f"{bad}: $[0].user: 'name' is a required property" in failed.stdout
+    for args, message in [
+        (("--platform", "zoom", "--schema", "x", str(good)), "unknown platform"),
+        (("--platform", "lessonspace", "--schema", "nope", str(good)), "unknown schema"),
+        (("--platform", "lessonspace", "--schema", "file.transcript", str(tmp_path / "missing.json")), "no such file"),
+        (("--platform", "lessonspace", "--schema", "file.transcript", str(not_json)), "not JSON"),
+    ]:
+        result = run("validate", *args)
+        assert result.returncode == 2 and message in result.stderr
+
+
+def start_server(state, *extra):
+    process = subprocess.Popen([*CLI, "serve", "--port", "0", "--state", str(state), *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    match = re.search(r"listening on (http://\S+)", line)
+    assert match, line + process.stderr.read()
+    return process, match.group(1)
+
+
+def stop_server(process):
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "stopped" in out
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+def test_state_survives_a_restart_and_pending_work_carries_on(tmp_path, receiver):
+    state = tmp_path / "state.sqlite3"
+    receiver.answers = [500]  # the first attempt fails, so a retry is pending across the restart
+    process, base = start_server(state, "--frozen")
+    try:
+        auth = {"Authorization": f"Organisation {ORG_KEY}"}
+        space = requests.post(f"{base}/lessonspace/v2/spaces/launch/", headers=auth, json={
+            "id": "durable", "transcribe": True,
+            "webhooks": {"transcription": {"finish": receiver.url + "/finish"}}}).json()
+        session = requests.post(f"{base}/_emulator/lessonspace/spaces/{space['room_id']}/sessions",
+                                json={"duration": 600}).json()
+        requests.post(f"{base}/_emulator/clock/advance", json={"seconds": 720})
+        assert len(receiver.requests) == 1
+    finally:
+        stop_server(process)
+
+    process, base = start_server(state)
+    try:
+        clock = requests.get(f"{base}/_emulator/clock").json()
+        assert clock["frozen"] is True  # the clock's state survived too
+        again = requests.post(f"{base}/lessonspace/v2/spaces/launch/", headers=auth, json={"id": "durable"})
+        assert again.status_code == 200 and again.json()["room_id"] == space["room_id"]
+        detail = requests.get(f"{base}/lessonspace/v2/organisations/sessions/{session['uuid']}/", headers=auth)
+        assert detail.json()["transcription"]["status"] == "ready"
+        requests.post(f"{base}/_emulator/clock/advance", json={"seconds": 10})  # the pending retry is due
+        assert len(receiver.requests) == 2
+        hooks = requests.get(f"{base}/_emulator/webhooks", params={"event": "transcription.finish"}).json()
+        assert hooks["deliveries"][0]["status"] == "delivered"
+        url = requests.get(f"{base}/lessonspace/v2/organisations/sessions/{session['uuid']}/transcript/",
+                           headers=auth).json()["transcriptionUrl"]
+        assert requests.get(url).status_code == 200
+    finally:
+        stop_server(process)
+
+
+def test_serve_rejects_an_unknown_platform():
+    result = run("serve", "--platform", "zoom", "--port", "0")
+    assert result.returncode == 2 and "unknown platform" in result.stderr
