@@ -70,12 +70,23 @@ def emulator_server() -> Iterator[EmulatorHandle]:
     base_url = f"http://127.0.0.1:{server.effective_port}"
     engine.config.public_url = base_url
     engine.start_ticker()
-    thread = threading.Thread(target=server.run, name="emulator-server", daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:  # closing the listening socket from this thread ends the loop this way
+            if not stopping.is_set():
+                raise
+
+    thread = threading.Thread(target=run, name="emulator-server", daemon=True)
     thread.start()
     try:
         yield EmulatorHandle(engine, base_url)
     finally:
+        stopping.set()
         server.close()
+        thread.join(timeout=5)
         engine.close()
 
 
