@@ -7,6 +7,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .control.routes import control_blueprint
+from .core import openapi
 from .core.engine import Engine
 from .core.errors import ApiError
 from .core.http import json_response
@@ -45,6 +46,20 @@ def create_app(engine: Engine) -> Flask:
         if request.method == "HEAD":
             response.headers["Content-Length"] = result.headers.get("Content-Length", str(len(result.body)))
         return response
+
+    documents: dict[str | None, dict] = {}
+
+    def openapi_document(platform: str | None) -> Response:
+        if platform not in documents:
+            documents[platform] = openapi.build(app, engine, platform)
+        return json_response(documents[platform])
+
+    @app.get("/_emulator/openapi.json")
+    def control_openapi() -> Response:
+        return openapi_document(None)
+
+    for name in engine.platforms:
+        app.add_url_rule(f"/{name}/openapi.json", f"openapi_{name}", lambda name=name: openapi_document(name))
 
     app.register_blueprint(control_blueprint(engine), url_prefix="/_emulator")
     for platform in engine.platforms.values():

@@ -35,12 +35,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     schemas = commands.add_parser("schemas", help="list the schema names")
     schemas.add_argument("--platform")
 
+    spec = commands.add_parser("openapi", help="print a platform's OpenAPI document (or the control API's)")
+    spec.add_argument("--platform", required=True, help="a platform name, or 'emulator' for the control API")
+
     args = parser.parse_args(argv)
     if args.command == "serve":
         return run_serve(args)
     if args.command == "validate":
         return run_validate(args.platform, args.schema, args.files)
+    if args.command == "openapi":
+        return run_openapi(args.platform)
     return run_schemas(args.platform)
+
+
+def run_openapi(platform: str) -> int:
+    from .app import create_app
+    from .core import openapi
+    from .core.engine import Config, Engine
+
+    engine = Engine(Config())
+    try:
+        if platform != "emulator" and platform not in engine.platforms:
+            print(f"unknown platform {platform!r}; known: emulator, {', '.join(engine.platforms)}", file=sys.stderr)
+            return 2
+        document = openapi.build(create_app(engine), engine, None if platform == "emulator" else platform)
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    finally:
+        engine.close()
 
 
 def run_serve(args: argparse.Namespace) -> int:

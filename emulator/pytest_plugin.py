@@ -86,7 +86,6 @@ def emulator_server() -> Iterator[EmulatorHandle]:
     finally:
         stopping.set()
         server.close()
-        thread.join(timeout=5)
         engine.close()
 
 

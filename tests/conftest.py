@@ -1,66 +1,11 @@
-"""Helpers shared by the project's tests: a real webhook receiver and a Lessonspace client."""
+"""Fixtures shared by the project's tests."""
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 import pytest
-import requests
 
-from emulator.core.schemas import SchemaCatalogue, json_path
-
-CATALOGUE = SchemaCatalogue()
-ORG_KEY = "6b1f2c3d-1111-4222-8333-944455566677"
-
-
-def assert_valid(platform: str, schema: str, instance: object) -> None:
-    errors = CATALOGUE.errors(platform, schema, instance)
-    assert not errors, [f"{json_path(e.absolute_path)}: {e.message}" for e in errors]
-
-
-class Receiver:
-    """A real HTTP server standing in for an integrator's webhook endpoint.
-
-    ``answers`` is consumed one status per request (then 200); ``hang`` makes it stall
-    before answering, to test the sender's timeout.
-    """
-
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        self.answers: list[int] = []
-        self.hang = 0.0
-        self._release = threading.Event()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                if receiver.hang:
-                    receiver._release.wait(receiver.hang)
-                status = receiver.answers.pop(0) if receiver.answers else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def bodies(self, path: str | None = None) -> list[dict]:
-        return [json.loads(r["body"]) for r in self.requests if path is None or r["path"] == path]
-
-    def close(self) -> None:
-        self._release.set()
-        self.server.shutdown()
-        self.server.server_close()
+from helpers import LessonspaceClient, Receiver
 
 
 @pytest.fixture
@@ -68,39 +13,6 @@ def receiver() -> Iterator[Receiver]:
     r = Receiver()
     yield r
     r.close()
-
-
-class LessonspaceClient:
-    def __init__(self, emulator, key: str = ORG_KEY) -> None:
-        self.emulator = emulator
-        self.base = emulator.url("lessonspace")
-        self.http = requests.Session()
-        self.http.headers["Authorization"] = f"Organisation {key}"
-
-    def get(self, path: str, **kwargs) -> requests.Response:
-        return self.http.get(self.base + path, **kwargs)
-
-    def post(self, path: str, **kwargs) -> requests.Response:
-        return self.http.post(self.base + path, **kwargs)
-
-    def launch(self, expect: int | tuple = (200, 201), **body) -> dict:
-        answer = self.post("/spaces/launch/", json=body)
-        expected = (expect,) if isinstance(expect, int) else expect
-        assert answer.status_code in expected, answer.text
-        return answer.json()
-
-    def org_id(self) -> int:
-        return self.get("/my-organisation/").json()["id"]
-
-    def run_session(self, room_id: str, **options) -> dict:
-        answer = requests.post(self.emulator.control_url(f"lessonspace/spaces/{room_id}/sessions"), json=options)
-        assert answer.status_code == 201, answer.text
-        return answer.json()
-
-    def session(self, uuid: str) -> dict:
-        answer = self.get(f"/organisations/sessions/{uuid}/")
-        assert answer.status_code == 200, answer.text
-        return answer.json()
 
 
 @pytest.fixture

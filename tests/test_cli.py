@@ -9,7 +9,7 @@ import sys
 import pytest
 import requests
 
-from conftest import ORG_KEY
+from helpers import ORG_KEY
 
 CLI = [sys.executable, "-m", "emulator"]
 

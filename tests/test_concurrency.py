@@ -3,7 +3,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from conftest import LessonspaceClient
+from helpers import LessonspaceClient
 
 
 def test_concurrent_launches_of_one_id_create_exactly_one_space(emulator):

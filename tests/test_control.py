@@ -34,7 +34,7 @@ def test_bad_control_bodies_are_400_with_the_path(emulator):
 
 
 def test_reset_forgets_everything(emulator):
-    from conftest import LessonspaceClient
+    from helpers import LessonspaceClient
     ls = LessonspaceClient(emulator)
     ls.launch(id="gone")
     assert requests.post(emulator.control_url("reset")).json()["reset"] is True

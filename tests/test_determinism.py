@@ -2,7 +2,7 @@
 from emulator.app import create_app
 from emulator.core.engine import Config, Engine
 
-from conftest import ORG_KEY
+from helpers import ORG_KEY
 
 AUTH = {"Authorization": f"Organisation {ORG_KEY}"}
 

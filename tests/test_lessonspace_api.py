@@ -6,7 +6,7 @@ import json
 import pytest
 import requests
 
-from conftest import ORG_KEY, LessonspaceClient, assert_valid
+from helpers import ORG_KEY, LessonspaceClient, assert_valid
 
 
 # -- auth ------------------------------------------------------------------------------------

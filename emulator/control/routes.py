@@ -11,6 +11,7 @@ from ..core.clock import iso, parse_iso
 from ..core.engine import Engine
 from ..core.errors import ApiError
 from ..core.http import json_response, read_json
+from ..core.operations import Param, operation
 from ..core.schemas import json_path
 
 SCHEMA_FOLDER = "emulator"
@@ -44,20 +45,25 @@ def control_blueprint(engine: Engine) -> Blueprint:
         return body
 
     @bp.get("/health")
+    @operation("Is the emulator up", {200: "health.response"})
     def health() -> Response:
         return json_response({"status": "ok", "version": __version__, "platforms": sorted(engine.platforms),
                               "now": iso(engine.clock.now()), "state": engine.config.state or "memory"})
 
     @bp.post("/reset")
+    @operation("Forget every object, action, file, delivery and inbox message", {200: "clock.response"})
     def reset() -> Response:
         engine.reset()
         return json_response({"reset": True, **clock_body()})
 
     @bp.get("/clock")
+    @operation("The emulator clock", {200: "clock.response"})
     def clock() -> Response:
         return json_response(clock_body())
 
     @bp.post("/clock/advance")
+    @operation("Move the clock forward; everything due on the way happens in time order",
+               {200: "clock.response", 400: "error"}, request="clock.advance.request")
     def advance() -> Response:
         body = control_body(engine, "clock.advance.request")
         seconds = (body.get("seconds", 0) + 60 * body.get("minutes", 0) + 3600 * body.get("hours", 0)
@@ -65,6 +71,8 @@ def control_blueprint(engine: Engine) -> Blueprint:
         return json_response(clock_body(engine.advance(seconds)))
 
     @bp.post("/clock/set")
+    @operation("Jump the clock forward, freeze it or change its speed",
+               {200: "clock.response", 400: "error", 409: "error"}, request="clock.set.request")
     def set_clock() -> Response:
         body = control_body(engine, "clock.set.request")
         frozen, speed = body.get("frozen"), body.get("speed")
@@ -82,6 +90,9 @@ def control_blueprint(engine: Engine) -> Blueprint:
         return json_response(clock_body(engine.set_time(when, frozen=frozen, speed=speed)))
 
     @bp.get("/webhooks")
+    @operation("The webhook delivery log", {200: "webhooks.response"},
+               query=(Param("platform", {"type": "string"}), Param("event", {"type": "string"}),
+                      Param("status", {"enum": ["pending", "sending", "delivered", "failed"]})))
     def webhooks() -> Response:
         deliveries = engine.webhooks.log(request.args.get("platform"))
         for field in ("event", "status"):
@@ -90,6 +101,7 @@ def control_blueprint(engine: Engine) -> Blueprint:
         return json_response({"count": len(deliveries), "deliveries": deliveries})
 
     @bp.route("/inbox/<name>", methods=["POST", "PUT"])
+    @operation("Receive a webhook into a named inbox", {200: "inbox.received"})
     def receive(name: str) -> Response:
         raw = request.get_data(as_text=True)
         try:
@@ -103,12 +115,14 @@ def control_blueprint(engine: Engine) -> Blueprint:
         return json_response({"received": True})
 
     @bp.get("/inbox/<name>")
+    @operation("The requests an inbox received", {200: "inbox.response"})
     def inbox(name: str) -> Response:
         messages = engine.store.inbox(name)
         return json_response({"name": name, "url": f"{engine.config.public_url}/_emulator/inbox/{name}",
                               "count": len(messages), "messages": messages})
 
     @bp.delete("/inbox/<name>")
+    @operation("Empty an inbox", {200: "inbox.response"})
     def clear_inbox(name: str) -> Response:
         engine.store.clear_inbox(name)
         return json_response({"name": name, "count": 0, "messages": []})

@@ -20,3 +20,6 @@ class Platform:
     api: Callable[["Engine"], "Blueprint"]
     control: Callable[["Engine"], "Blueprint"] | None = None  # mounted at /_emulator/<name>
     populate: Callable[["Engine"], None] | None = None  # default objects after every reset
+    security_scheme: dict | None = None  # OpenAPI security scheme of the vendor's auth
+    description: str = ""
+    contract: str | None = None  # module with the platform's contract checks (imported by the suite only)

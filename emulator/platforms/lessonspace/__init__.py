@@ -12,4 +12,9 @@ PLATFORM = Platform(
     setup=Lessonspace,
     api=api_blueprint,
     control=control_blueprint,
+    contract=f"{__name__}.contract",
+    security_scheme={"type": "apiKey", "in": "header", "name": "Authorization",
+                     "description": "`Organisation <API key>`; the key is a UUID."},
+    description="Spaces launched by API, sessions, transcripts and signed webhooks, as documented by "
+                "Lessonspace (api.thelessonspace.com/v2).",
 )

@@ -6,18 +6,37 @@ from functools import wraps
 from html import escape
 from typing import TYPE_CHECKING, Callable
 from urllib.parse import urlencode
+from uuid import UUID
 
 from flask import Blueprint, Response, g, request
 
 from ...core.clock import parse_iso
 from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
+from ...core.operations import Param, operation
 from . import drf
 from .models import HELLO, NAME, Lessonspace
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
 
+SESSION_FILTERS = tuple(
+    Param(name, schema) for name, schema in [
+        ("search", {"type": "string"}), ("page", {"type": "integer", "minimum": 1}),
+        ("include_single_user", {"type": "boolean"}), ("in_progress_only", {"type": "boolean"}),
+        ("duration_min", {"type": "number"}), ("duration_max", {"type": "number"}),
+        ("start_time_after", {"type": "string", "format": "date-time"}),
+        ("start_time_before", {"type": "string", "format": "date-time"}),
+        ("end_time_after", {"type": "string", "format": "date-time"}),
+        ("end_time_before", {"type": "string", "format": "date-time"}),
+        ("date_after", {"type": "string", "format": "date-time"}),
+        ("date_before", {"type": "string", "format": "date-time"}),
+        ("user", {"type": "string"}), ("space", {"type": "string", "format": "uuid"}),
+        ("launch_id", {"type": "string"}),
+        ("ordering", {"enum": ["start_time", "-start_time", "end_time", "-end_time", "duration", "-duration",
+                               "name", "-name"]}),
+    ]
+)
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 PAGE_SIZE = 20
 
@@ -70,16 +89,21 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             raise drf.detail(403, "You do not have permission to perform this action.")
 
     @bp.get("/v2/hello/")
+    @operation("Check the API key", {200: "hello.response", 401: "error.detail"})
     @authenticated
     def hello() -> Response:
         return json_response({"response": HELLO})
 
     @bp.get("/v2/my-organisation/")
+    @operation("The organisation of the API key", {200: "organisation.response", 401: "error.detail"})
     @authenticated
     def my_organisation() -> Response:
         return json_response(model.organisation_view(g.org))
 
     @bp.post("/v2/spaces/launch/")
+    @operation("Launch a space: create it (201) or fetch it (200) and mint a join link for a user",
+               {200: "launch.response", 201: "launch.response", 400: "error.request", 401: "error.detail"},
+               request="launch.request")
     @authenticated
     def launch() -> Response:
         body = validated_body("launch.request")
@@ -87,6 +111,9 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response(response, 201 if created else 200)
 
     @bp.get("/v2/organisations/<int:org_id>/sessions/")
+    @operation("List the organisation's sessions (20 a page, newest first)",
+               {200: "sessions.list.response", 400: "error.fields", 401: "error.detail", 403: "error.detail",
+                404: "error.detail"}, query=SESSION_FILTERS)
     @authenticated
     def list_sessions(org_id: int) -> Response:
         own_org(org_id)
@@ -101,16 +128,18 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             "results": results,
         })
 
-    @bp.get("/v2/organisations/sessions/<uuid>/")
+    @bp.get("/v2/organisations/sessions/<uuid:session_uuid>/")
+    @operation("A session", {200: "session", 401: "error.detail", 404: "error.detail"})
     @authenticated
-    def session_detail(uuid: str) -> Response:
-        return json_response(model.session_view(model.session(g.org, uuid.lower())))
+    def session_detail(session_uuid: UUID) -> Response:
+        return json_response(model.session_view(model.session(g.org, str(session_uuid))))
 
-    @bp.get("/v2/organisations/<int:org_id>/sessions/<uuid>/")
+    @bp.get("/v2/organisations/<int:org_id>/sessions/<uuid:session_uuid>/")
+    @operation("A session", {200: "session", 401: "error.detail", 403: "error.detail", 404: "error.detail"})
     @authenticated
-    def org_session_detail(org_id: int, uuid: str) -> Response:
+    def org_session_detail(org_id: int, session_uuid: UUID) -> Response:
         own_org(org_id)
-        return session_detail(uuid)
+        return session_detail(session_uuid)
 
     def transcript_response(uuid: str | None) -> Response:
         if not uuid:
@@ -119,18 +148,26 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             raise drf.field_errors({"session": [f'"{uuid}" is not a valid UUID.']})
         return json_response({"transcriptionUrl": model.transcript_link(g.org, uuid.lower())})
 
-    @bp.get("/v2/organisations/sessions/<uuid>/transcript/")
+    @bp.get("/v2/organisations/sessions/<uuid:session_uuid>/transcript/")
+    @operation("The transcript link (valid 12 hours) of a session",
+               {200: "transcript.response", 400: "error.fields", 401: "error.detail", 404: "error.detail"})
     @authenticated
-    def transcript(uuid: str) -> Response:
-        return transcript_response(uuid)
+    def transcript(session_uuid: UUID) -> Response:
+        return transcript_response(str(session_uuid))
 
-    @bp.get("/v2/organisations/<int:org_id>/sessions/<uuid>/transcript/")
+    @bp.get("/v2/organisations/<int:org_id>/sessions/<uuid:session_uuid>/transcript/")
+    @operation("The transcript link (valid 12 hours) of a session",
+               {200: "transcript.response", 400: "error.fields", 401: "error.detail", 403: "error.detail",
+                404: "error.detail"})
     @authenticated
-    def org_transcript(org_id: int, uuid: str) -> Response:
+    def org_transcript(org_id: int, session_uuid: UUID) -> Response:
         own_org(org_id)
-        return transcript_response(uuid)
+        return transcript_response(str(session_uuid))
 
     @bp.get("/v2/organisations/sessions/transcript/")
+    @operation("The transcript link (valid 12 hours) of the session named in the query",
+               {200: "transcript.response", 400: "error.fields", 401: "error.detail", 404: "error.detail"},
+               query=(Param("session", {"type": "string", "format": "uuid"}, "the session UUID", required=True),))
     @authenticated
     def transcript_by_query() -> Response:
         return transcript_response(request.args.get("session"))

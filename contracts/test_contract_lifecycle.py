@@ -1,0 +1,12 @@
+"""Hypothesis stateful tests of each platform's lifecycle (needs an emulator target)."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+
+def test_lifecycle(target, contract, control, examples) -> None:
+    machine = contract.lifecycle(target)
+    run_state_machine_as_test(machine, settings=settings(
+        max_examples=max(5, examples // 2), stateful_step_count=12, deadline=None,
+        suppress_health_check=list(HealthCheck)))

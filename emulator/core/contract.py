@@ -1,0 +1,75 @@
+"""What the contract suite knows of a target: its API base URL, credentials and, when the target
+is a meeting-emulator, its control API. Everything goes over HTTP, so a target may be this process,
+a running ``serve``, or the real vendor (then only the checks that need no clock run).
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import requests
+
+
+class Control:
+    """The ``/_emulator/`` control API of a running emulator."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root.rstrip("/")
+        self.http = requests.Session()
+
+    def url(self, path: str) -> str:
+        return f"{self.root}/_emulator/{path.lstrip('/')}"
+
+    def call(self, method: str, path: str, json: Any = None, expect: tuple[int, ...] = (200, 201)) -> Any:
+        answer = self.http.request(method, self.url(path), json=json)
+        if answer.status_code not in expect:
+            raise AssertionError(f"control {method} {path} answered {answer.status_code}: {answer.text}")
+        return answer.json()
+
+    def now(self) -> float:
+        return self.call("GET", "clock")["timestamp"]
+
+    def advance(self, seconds: float) -> None:
+        self.call("POST", "clock/advance", {"seconds": seconds})
+
+    def freeze(self, frozen: bool = True) -> None:
+        self.call("POST", "clock/set", {"frozen": frozen})
+
+    def inbox_url(self, name: str) -> str:
+        return self.url(f"inbox/{name}")
+
+    def inbox(self, name: str) -> list[dict]:
+        return self.call("GET", f"inbox/{name}")["messages"]
+
+    @staticmethod
+    def probe(root: str) -> "Control | None":
+        """The control API if ``root`` is a meeting-emulator, else None."""
+        try:
+            answer = requests.get(f"{root.rstrip('/')}/_emulator/health", timeout=5)
+            if answer.status_code == 200 and answer.json().get("status") == "ok":
+                return Control(root)
+        except (requests.RequestException, ValueError):
+            pass
+        return None
+
+
+@dataclass
+class Target:
+    platform: str
+    api_base: str  # e.g. http://127.0.0.1:8765/lessonspace/v2 or https://api.thelessonspace.com/v2
+    api_key: str
+    http: requests.Session  # carries the platform's auth header
+    control: Control | None
+
+
+def contract_module(platform: Any) -> ModuleType | None:
+    return importlib.import_module(platform.contract) if platform.contract else None
+
+
+def contract_platforms(names: list[str] | None) -> list:
+    """The registered platforms (or those named) that have a contract."""
+    from ..platforms import registered
+
+    return [p for p in registered(names) if p.contract]

@@ -1,0 +1,159 @@
+"""OpenAPI 3.1 documents generated from the Flask routes and their ``@operation`` marks.
+
+Schemas are bundled from the catalogue into ``components.schemas`` with their ``$ref``s rewritten
+to JSON pointers, so each document stands alone.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .operations import Operation
+from .schemas import SchemaCatalogue
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from .engine import Engine
+
+CONVERTER_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"},
+                   "uuid": {"type": "string", "format": "uuid"}}
+RULE_ARG = re.compile(r"<(?:(\w+)(?:\(.*?\))?:)?(\w+)>")
+
+
+def component_name(platform: str, name: str, qualified: bool) -> str:
+    return f"{platform}.{name}" if qualified else name
+
+
+class _Bundler:
+    """Copies schemas into components, following and rewriting their references."""
+
+    def __init__(self, catalogue: SchemaCatalogue, qualified: bool) -> None:
+        self.catalogue = catalogue
+        self.qualified = qualified
+        self.components: dict[str, Any] = {}
+
+    def ref(self, platform: str, name: str) -> dict:
+        if "/" in name:  # "folder/name" reaches another folder's schema
+            platform, name = name.split("/", 1)
+        component = component_name(platform, name, self.qualified)
+        if component not in self.components:
+            self.components[component] = {}  # reserve first: schemas may refer to each other
+            self.components[component] = self._rewrite(self.catalogue.schema(platform, name), platform, component)
+        return {"$ref": f"#/components/schemas/{component}"}
+
+    def _rewrite(self, node: Any, platform: str, component: str) -> Any:
+        if isinstance(node, list):
+            return [self._rewrite(item, platform, component) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for key, value in node.items():
+            if key in ("$id", "$schema"):
+                continue
+            if key == "$ref" and isinstance(value, str):
+                target, _, fragment = value.partition("#")
+                if target:
+                    other = target[: -len(".json")] if target.endswith(".json") else target
+                    self.ref(platform, other)
+                    value = f"#/components/schemas/{component_name(platform, other, self.qualified)}{fragment}"
+                else:
+                    value = f"#/components/schemas/{component}{fragment}"
+            out[key] = self._rewrite(value, platform, component)
+        return out
+
+
+def build(app: "Flask", engine: "Engine", platform: str | None) -> dict:
+    """The document of one platform's API, or of the control plane when ``platform`` is None."""
+    if platform is None:
+        return _control_document(app, engine)
+    spec = engine.platforms[platform]
+    bundler = _Bundler(engine.schemas, qualified=False)
+    paths = _paths(app, bundler, platform, {spec.name}, spec.api_prefix, schema_folder=platform)
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": f"{spec.title} (meeting-emulator)", "version": _version(),
+                 "description": spec.description or f"The {spec.title} API as meeting-emulator serves it."},
+        "servers": [{"url": engine.config.public_url + spec.api_prefix}],
+        "paths": paths,
+        "components": {"schemas": bundler.components},
+    }
+    if spec.security_scheme:
+        document["components"]["securitySchemes"] = {"auth": spec.security_scheme}
+    return document
+
+
+def _control_document(app: "Flask", engine: "Engine") -> dict:
+    bundler = _Bundler(engine.schemas, qualified=True)
+    blueprints = {"control"} | {f"{name}_control" for name in engine.platforms}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "meeting-emulator control API", "version": _version(),
+                 "description": "Health, reset, the clock, the webhook log, the inbox and the simulation "
+                                "endpoints of every platform."},
+        "servers": [{"url": engine.config.public_url + "/_emulator"}],
+        "paths": _paths(app, bundler, None, blueprints, "/_emulator", schema_folder=None),
+        "components": {"schemas": bundler.components},
+    }
+
+
+def _paths(app: "Flask", bundler: _Bundler, platform: str | None, blueprints: set[str], prefix: str,
+           schema_folder: str | None) -> dict:
+    paths: dict[str, dict] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        blueprint = rule.endpoint.rsplit(".", 1)[0] if "." in rule.endpoint else None
+        view = app.view_functions.get(rule.endpoint)
+        op: Operation | None = getattr(view, "__openapi__", None)
+        if blueprint not in blueprints or op is None or not rule.rule.startswith(prefix):
+            continue
+        folder = schema_folder or ("emulator" if blueprint == "control" else blueprint[: -len("_control")])
+        path = RULE_ARG.sub(r"{\2}", rule.rule[len(prefix):]) or "/"
+        parameters = [
+            {"name": arg, "in": "path", "required": True,
+             "schema": CONVERTER_TYPES.get(converter or "", {"type": "string"})}
+            for converter, arg in RULE_ARG.findall(rule.rule)
+        ]
+        parameters += [
+            {"name": p.name, "in": "query", "required": p.required, "schema": p.schema,
+             **({"description": p.description} if p.description else {})}
+            for p in op.query
+        ]
+        methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        for method in methods:
+            suffix = f".{method.lower()}" if len(methods) > 1 else ""
+            entry: dict[str, Any] = {
+                "operationId": f"{folder}.{rule.endpoint.rsplit('.', 1)[-1]}{suffix}",
+                "summary": op.summary,
+                "responses": {},
+            }
+            if op.description:
+                entry["description"] = op.description
+            if parameters:
+                entry["parameters"] = parameters
+            if op.request:
+                entry["requestBody"] = {"required": True, "content": {
+                    "application/json": {"schema": bundler.ref(folder, op.request)}}}
+            if op.auth and platform is not None:
+                entry["security"] = [{"auth": []}]
+            for status, schema in sorted(op.responses.items()):
+                response: dict[str, Any] = {"description": _reason(status)}
+                media = op.media.get(status, "application/json")
+                if schema is not None:
+                    response["content"] = {media: {"schema": bundler.ref(folder, schema)}}
+                elif status in op.media:
+                    response["content"] = {media: {"schema": {"type": "string"}}}
+                entry["responses"][str(status)] = response
+            paths.setdefault(path, {})[method.lower()] = entry
+    return paths
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    return HTTPStatus(status).phrase
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__

@@ -1,0 +1,166 @@
+"""Lessonspace's contract: what any target (the emulator or the real API) must do.
+
+Written from the vendor's documentation, not from the emulator's code: the lifetimes, the events
+and the signature check below are independent of ``models.py``, so a broken rule there shows here.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from collections import Counter
+
+import requests
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, rule
+
+from ...core.contract import Target
+
+DEFAULT_API_KEY = "6b1f2c3d-1111-4222-8333-944455566677"
+API_LINK_LIFETIME = 12 * 3600
+WEBHOOK_LINK_LIFETIME = 24 * 3600
+NEXT = {  # where a session's transcription status may be found next (reads can skip a step)
+    "pending": {"pending", "not_requested", "not_eligible", "processing", "ready"},
+    "processing": {"processing", "ready"},
+    "not_requested": {"not_requested"},
+    "not_eligible": {"not_eligible"},
+    "ready": {"ready"},
+}
+EVENTS = ["session.start", "session.end", "user.join", "user.leave", "transcription.finish"]
+
+
+def auth_headers(api_key: str) -> dict[str, str]:
+    return {"Authorization": f"Organisation {api_key}"}
+
+
+def event_of(message: dict) -> str:
+    return _header(message, "x-webhook-event")
+
+
+def schema_of(event: str) -> str:
+    return f"webhook.{event}"
+
+
+def verify(message: dict, secret: str) -> bool:
+    """x-webhook-signature is the hex HMAC-SHA256 of the raw body keyed with the space secret."""
+    expected = hmac.new(secret.encode(), message["body"].encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, _header(message, "x-webhook-signature"))
+
+
+def _header(message: dict, name: str) -> str:
+    return next((v for k, v in message["headers"].items() if k.lower() == name), "")
+
+
+def _launch(target: Target, body: dict) -> dict:
+    answer = target.http.post(f"{target.api_base}/spaces/launch/", json=body)
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()
+
+
+def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
+    """Run a transcribed two-person session with every webhook pointed at ``inbox``.
+
+    Returns the events expected (each exactly this many times) and the secret that signs them.
+    """
+    url = target.control.inbox_url(inbox)
+    hooks = {"session": {"start": url, "end": url}, "user": {"join": url, "leave": url},
+             "transcription": {"finish": url}}
+    space = _launch(target, {"id": f"contract-{inbox}", "transcribe": True, "record_av": True, "webhooks": hooks})
+    target.control.call("POST", f"lessonspace/spaces/{space['room_id']}/sessions", {"duration": 600, "users": 2})
+    delay = target.control.call("GET", "lessonspace/settings")["transcription_delay_seconds"]
+    target.control.advance(600 + delay + 1)
+    expected = Counter({"session.start": 1, "user.join": 2, "user.leave": 2, "session.end": 1,
+                        "transcription.finish": 1})
+    return expected, space["secret"]
+
+
+def link_expiry_check(target: Target, url: str, minted: float, lifetime: int) -> None:
+    now = target.control.now()
+    status = requests.get(url).status_code
+    valid = now < int(minted) + lifetime
+    assert status == (200 if valid else 403), (
+        f"a link minted at {minted} for {lifetime} s answered {status} at {now} ({now - minted:.0f} s later)")
+
+
+def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
+    """Sessions and transcripts driven at random: statuses only move forward, links live exactly
+    their lifetime, reads change nothing, and each event's webhook arrives once."""
+
+    class LessonspaceLifecycle(RuleBasedStateMachine):
+        spaces = Bundle("spaces")
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.run = uuid.uuid4().hex[:10]
+            self.inbox = f"lifecycle-{self.run}"
+            self.rooms: dict[str, dict] = {}
+            self.statuses: dict[str, str] = {}
+            self.links: list[tuple[str, float, int]] = []
+
+        @rule(target=spaces, name=st.sampled_from(["a", "b"]), transcribe=st.sampled_from([True, False, None]))
+        def launch(self, name: str, transcribe: bool | None) -> str:
+            url = target.control.inbox_url(self.inbox)
+            body = {"id": f"lifecycle-{self.run}-{name}",
+                    "webhooks": {"session": {"start": url, "end": url}, "transcription": {"finish": url}}}
+            if transcribe is not None:
+                body["transcribe"] = transcribe
+            space = _launch(target, body)
+            assert space["room_settings"]["transcribe"] is (transcribe is True)
+            self.rooms[name] = space
+            return name
+
+        @rule(name=spaces, duration=st.sampled_from([60, 149, 150, 400]), users=st.integers(1, 3),
+              breakouts=st.integers(0, 2))
+        def run_session(self, name: str, duration: int, users: int, breakouts: int) -> None:
+            answer = requests.post(
+                target.control.url(f"lessonspace/spaces/{self.rooms[name]['room_id']}/sessions"),
+                json={"duration": duration, "users": users, "breakouts": breakouts})
+            assert answer.status_code in (201, 409), answer.text
+            if answer.status_code == 201:
+                self.statuses[answer.json()["uuid"]] = "pending"
+
+        @rule(seconds=st.sampled_from([1, 59, 150, 600, 3600, 6 * 3600, API_LINK_LIFETIME]))
+        def advance(self, seconds: int) -> None:
+            target.control.advance(seconds)
+
+        @rule()
+        def read_sessions(self) -> None:
+            for uuid_, before in self.statuses.items():
+                first = target.http.get(f"{target.api_base}/organisations/sessions/{uuid_}/")
+                second = target.http.get(f"{target.api_base}/organisations/sessions/{uuid_}/")
+                assert first.status_code == 200 and first.json() == second.json(), "a read changed the session"
+                status = first.json()["transcription"]["status"]
+                assert status in NEXT[before], f"transcription went {before} -> {status}"
+                self.statuses[uuid_] = status
+                link = target.http.get(f"{target.api_base}/organisations/sessions/{uuid_}/transcript/")
+                assert link.status_code == (200 if status == "ready" else 404), link.text
+                if status == "ready":
+                    self.links.append((link.json()["transcriptionUrl"], target.control.now(), API_LINK_LIFETIME))
+
+        @rule()
+        def check_links(self) -> None:
+            for url, minted, lifetime in self.links:
+                link_expiry_check(target, url, minted, lifetime)
+
+        def teardown(self) -> None:
+            self.read_sessions()
+            events = Counter(event_of(m) for m in target.control.inbox(self.inbox))
+            started = len(self.statuses)
+            ended = sum(1 for s in self.statuses.values() if s != "pending")
+            ready = sum(1 for s in self.statuses.values() if s == "ready")
+            assert events["session.start"] == started, f"session.start {events['session.start']} x, {started} sessions"
+            assert events["session.end"] == ended, f"session.end {events['session.end']} x, {ended} ended"
+            assert events["transcription.finish"] == ready, (
+                f"transcription.finish {events['transcription.finish']} x, {ready} transcripts")
+
+    return LessonspaceLifecycle
+
+
+def webhook_links(message: dict) -> list[tuple[str, float, int]]:
+    """Links inside a webhook: (url, when it was minted, its documented lifetime)."""
+    if event_of(message) != "transcription.finish":
+        return []
+    from ...core.clock import parse_iso
+
+    body = __import__("json").loads(message["body"])
+    return [(body["transcriptionUrl"], parse_iso(_header(message, "x-webhook-timestamp")), WEBHOOK_LINK_LIFETIME)]
