@@ -38,11 +38,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     spec = commands.add_parser("openapi", help="print a platform's OpenAPI document (or the control API's)")
     spec.add_argument("--platform", required=True, help="a platform name, or 'emulator' for the control API")
 
+    contract = commands.add_parser("contract", help="check a target (default: an emulator here) keeps the contract")
+    contract.add_argument("--platform", action="append", dest="platforms", metavar="NAME",
+                          help="platform to check (repeatable); default: all")
+    contract.add_argument("--base-url", help="an emulator root (http://127.0.0.1:8765) or a vendor API base URL")
+    contract.add_argument("--api-key", help="credentials for the target")
+    contract.add_argument("--examples", type=int, default=25, help="hypothesis examples per check")
+
     args = parser.parse_args(argv)
     if args.command == "serve":
         return run_serve(args)
     if args.command == "validate":
         return run_validate(args.platform, args.schema, args.files)
+    if args.command == "contract":
+        from .contract_report import run
+
+        return run(args.platforms, args.base_url, args.api_key, args.examples)
     if args.command == "openapi":
         return run_openapi(args.platform)
     return run_schemas(args.platform)

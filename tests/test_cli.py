@@ -105,3 +105,35 @@ def test_state_survives_a_restart_and_pending_work_carries_on(tmp_path, receiver
 def test_serve_rejects_an_unknown_platform():
     result = run("serve", "--platform", "zoom", "--port", "0")
     assert result.returncode == 2 and "unknown platform" in result.stderr
+
+
+def test_openapi_prints_valid_documents():
+    from openapi_spec_validator import validate
+
+    for platform in ("lessonspace", "emulator"):
+        result = run("openapi", "--platform", platform)
+        assert result.returncode == 0, result.stderr
+        document = json.loads(result.stdout)
+        validate(document)
+        assert document["openapi"] == "3.1.0" and document["paths"]
+    assert run("openapi", "--platform", "zoom").returncode == 2
+
+
+def test_contract_against_a_running_serve_prints_a_readable_summary(tmp_path):
+    process, base = start_server(tmp_path / "state.sqlite3")
+    try:
+        result = run("contract", "--platform", "lessonspace", "--base-url", base, "--examples", "5")
+    finally:
+        stop_server(process)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"meeting-emulator contract: lessonspace against {base}"
+    assert any(line.startswith("  PASS  webhooks  lessonspace") for line in lines)
+    assert any("POST /spaces/launch/ with invalid input" in line for line in lines)
+    assert re.fullmatch(r"\d+ checks: \d+ passed, 0 failed, 0 skipped", lines[-1])
+
+
+def test_contract_against_something_that_is_not_an_emulator_skips_clock_checks(receiver):
+    result = run("contract", "--platform", "lessonspace", "--base-url", receiver.url, "--examples", "2")
+    assert result.returncode == 1  # the receiver answers 200 "ok" to everything: a breach
+    assert "SKIP  lifecycle" in result.stdout and "FAIL  openapi" in result.stdout

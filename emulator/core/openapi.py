@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .operations import Operation
-from .schemas import SchemaCatalogue
+from .schemas import Bundler
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -21,54 +21,12 @@ CONVERTER_TYPES = {"int": {"type": "integer"}, "float": {"type": "number"},
 RULE_ARG = re.compile(r"<(?:(\w+)(?:\(.*?\))?:)?(\w+)>")
 
 
-def component_name(platform: str, name: str, qualified: bool) -> str:
-    return f"{platform}.{name}" if qualified else name
-
-
-class _Bundler:
-    """Copies schemas into components, following and rewriting their references."""
-
-    def __init__(self, catalogue: SchemaCatalogue, qualified: bool) -> None:
-        self.catalogue = catalogue
-        self.qualified = qualified
-        self.components: dict[str, Any] = {}
-
-    def ref(self, platform: str, name: str) -> dict:
-        if "/" in name:  # "folder/name" reaches another folder's schema
-            platform, name = name.split("/", 1)
-        component = component_name(platform, name, self.qualified)
-        if component not in self.components:
-            self.components[component] = {}  # reserve first: schemas may refer to each other
-            self.components[component] = self._rewrite(self.catalogue.schema(platform, name), platform, component)
-        return {"$ref": f"#/components/schemas/{component}"}
-
-    def _rewrite(self, node: Any, platform: str, component: str) -> Any:
-        if isinstance(node, list):
-            return [self._rewrite(item, platform, component) for item in node]
-        if not isinstance(node, dict):
-            return node
-        out = {}
-        for key, value in node.items():
-            if key in ("$id", "$schema"):
-                continue
-            if key == "$ref" and isinstance(value, str):
-                target, _, fragment = value.partition("#")
-                if target:
-                    other = target[: -len(".json")] if target.endswith(".json") else target
-                    self.ref(platform, other)
-                    value = f"#/components/schemas/{component_name(platform, other, self.qualified)}{fragment}"
-                else:
-                    value = f"#/components/schemas/{component}{fragment}"
-            out[key] = self._rewrite(value, platform, component)
-        return out
-
-
 def build(app: "Flask", engine: "Engine", platform: str | None) -> dict:
     """The document of one platform's API, or of the control plane when ``platform`` is None."""
     if platform is None:
         return _control_document(app, engine)
     spec = engine.platforms[platform]
-    bundler = _Bundler(engine.schemas, qualified=False)
+    bundler = Bundler(engine.schemas, "#/components/schemas/", qualified=False)
     paths = _paths(app, bundler, platform, {spec.name}, spec.api_prefix, schema_folder=platform)
     document = {
         "openapi": "3.1.0",
@@ -76,7 +34,7 @@ def build(app: "Flask", engine: "Engine", platform: str | None) -> dict:
                  "description": spec.description or f"The {spec.title} API as meeting-emulator serves it."},
         "servers": [{"url": engine.config.public_url + spec.api_prefix}],
         "paths": paths,
-        "components": {"schemas": bundler.components},
+        "components": {"schemas": bundler.definitions},
     }
     if spec.security_scheme:
         document["components"]["securitySchemes"] = {"auth": spec.security_scheme}
@@ -84,7 +42,7 @@ def build(app: "Flask", engine: "Engine", platform: str | None) -> dict:
 
 
 def _control_document(app: "Flask", engine: "Engine") -> dict:
-    bundler = _Bundler(engine.schemas, qualified=True)
+    bundler = Bundler(engine.schemas, "#/components/schemas/", qualified=True)
     blueprints = {"control"} | {f"{name}_control" for name in engine.platforms}
     return {
         "openapi": "3.1.0",
@@ -93,11 +51,11 @@ def _control_document(app: "Flask", engine: "Engine") -> dict:
                                 "endpoints of every platform."},
         "servers": [{"url": engine.config.public_url + "/_emulator"}],
         "paths": _paths(app, bundler, None, blueprints, "/_emulator", schema_folder=None),
-        "components": {"schemas": bundler.components},
+        "components": {"schemas": bundler.definitions},
     }
 
 
-def _paths(app: "Flask", bundler: _Bundler, platform: str | None, blueprints: set[str], prefix: str,
+def _paths(app: "Flask", bundler: Bundler, platform: str | None, blueprints: set[str], prefix: str,
            schema_folder: str | None) -> dict:
     paths: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):

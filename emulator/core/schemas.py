@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -19,6 +20,11 @@ from .clock import parse_iso
 
 ID_BASE = "https://meeting-emulator.invalid/schemas/"
 FORMATS = FormatChecker()
+
+
+def _format_function(name: str) -> Any:
+    """A format check as a plain predicate (for the compiled validator)."""
+    return lambda value: FORMATS.conforms(value, name)
 
 
 @FORMATS.checks("date-time", raises=ValueError)
@@ -70,6 +76,7 @@ class SchemaCatalogue:
             (doc["$id"], Resource.from_contents(doc)) for doc in self._documents.values() if "$id" in doc
         )
         self._validators: dict[tuple[str, str], Draft202012Validator] = {}
+        self._fast: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
     def platforms(self) -> list[str]:
@@ -96,11 +103,27 @@ class SchemaCatalogue:
                 self._validators[key] = validator
         return validator
 
+    def fast_validator(self, platform: str, name: str) -> Any:
+        """A compiled (Rust) validator with the same formats: answers valid or not, quickly."""
+        key = (platform, name)
+        validator = self._fast.get(key)
+        if validator is None:
+            self.schema(platform, name)  # UnknownSchema for a bad name
+            with self._lock:
+                validator = jsonschema_rs.validator_for(
+                    standalone(self, platform, name), validate_formats=True,
+                    formats={fmt: _format_function(fmt) for fmt in ("date-time", "uri", "email")})
+                self._fast[key] = validator
+        return validator
+
     def errors(self, platform: str, name: str, instance: Any) -> list[ValidationError]:
+        """Every error with its path; the compiled check first, the detailed report only when needed."""
+        if self.fast_validator(platform, name).is_valid(instance):
+            return []
         return sorted(self.validator(platform, name).iter_errors(instance), key=lambda e: list(e.absolute_path))
 
     def is_valid(self, platform: str, name: str, instance: Any) -> bool:
-        return self.validator(platform, name).is_valid(instance)
+        return self.fast_validator(platform, name).is_valid(instance)
 
 
 def json_path(path: Iterable[Any]) -> str:
@@ -109,3 +132,54 @@ def json_path(path: Iterable[Any]) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else f".{part}"
     return out
+
+
+class Bundler:
+    """Copies catalogue schemas into one document's definitions, rewriting ``$ref``s to JSON
+    pointers (``#/components/schemas/...`` for OpenAPI, ``#/$defs/...`` for a standalone schema)."""
+
+    def __init__(self, catalogue: SchemaCatalogue, prefix: str, qualified: bool) -> None:
+        self.catalogue = catalogue
+        self.prefix = prefix
+        self.qualified = qualified
+        self.definitions: dict[str, Any] = {}
+
+    def _key(self, platform: str, name: str) -> str:
+        return f"{platform}.{name}" if self.qualified else name
+
+    def ref(self, platform: str, name: str) -> dict:
+        """Bundle a schema (``name`` or ``folder/name``) and return a ``$ref`` to it."""
+        if "/" in name:
+            platform, name = name.split("/", 1)
+        key = self._key(platform, name)
+        if key not in self.definitions:
+            self.definitions[key] = {}  # reserve first: schemas may refer to each other
+            self.definitions[key] = self._rewrite(self.catalogue.schema(platform, name), platform, key)
+        return {"$ref": f"{self.prefix}{key}"}
+
+    def _rewrite(self, node: Any, platform: str, key: str) -> Any:
+        if isinstance(node, list):
+            return [self._rewrite(item, platform, key) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {}
+        for field, value in node.items():
+            if field in ("$id", "$schema"):
+                continue
+            if field == "$ref" and isinstance(value, str):
+                target, _, fragment = value.partition("#")
+                if target:
+                    other = target.removesuffix(".json")
+                    self.ref(platform, other)
+                    value = f"{self.prefix}{self._key(platform, other)}{fragment}"
+                else:
+                    value = f"{self.prefix}{key}{fragment}"
+            out[field] = self._rewrite(value, platform, key)
+        return out
+
+
+def standalone(catalogue: SchemaCatalogue, platform: str, name: str) -> dict:
+    """One schema with everything it references inlined under ``$defs``: no external ``$ref``."""
+    bundler = Bundler(catalogue, "#/$defs/", qualified=True)
+    root = bundler.ref(platform, name)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **root, "$defs": bundler.definitions}

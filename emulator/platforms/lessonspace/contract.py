@@ -74,6 +74,18 @@ def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
     return expected, space["secret"]
 
 
+def api_links(target: Target) -> list[tuple[str, float, int]]:
+    """A transcribed session's transcript link from the API: (url, minted at, documented lifetime)."""
+    space = _launch(target, {"id": f"links-{uuid.uuid4().hex[:10]}", "transcribe": True})
+    session = target.control.call("POST", f"lessonspace/spaces/{space['room_id']}/sessions",
+                                  {"duration": 300, "users": 2})
+    delay = target.control.call("GET", "lessonspace/settings")["transcription_delay_seconds"]
+    target.control.advance(300 + delay)
+    answer = target.http.get(f"{target.api_base}/organisations/sessions/{session['uuid']}/transcript/")
+    assert answer.status_code == 200, answer.text
+    return [(answer.json()["transcriptionUrl"], target.control.now(), API_LINK_LIFETIME)]
+
+
 def link_expiry_check(target: Target, url: str, minted: float, lifetime: int) -> None:
     now = target.control.now()
     status = requests.get(url).status_code
