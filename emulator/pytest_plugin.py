@@ -52,9 +52,8 @@ class EmulatorHandle:
         return self.engine.webhooks.log()
 
     def reset(self) -> None:
-        self.engine.reset()
-        self.engine.clock.freeze(at=math.floor(time.time()))
-        self.engine._save_clock()
+        """Fresh state, the clock frozen at the current whole second."""
+        self.engine.reset(at=math.floor(time.time()), frozen=True)
 
 
 @pytest.fixture(scope="session")

@@ -18,3 +18,10 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture
 def ls(emulator) -> LessonspaceClient:
     return LessonspaceClient(emulator)
+
+
+@pytest.fixture
+def spotme(emulator):
+    from helpers import SpotMeClient
+
+    return SpotMeClient(emulator)

@@ -92,3 +92,27 @@ class LessonspaceClient:
         answer = self.get(f"/organisations/sessions/{uuid}/")
         assert answer.status_code == 200, answer.text
         return answer.json()
+
+
+class SpotMeClient:
+    def __init__(self, emulator, token: str = "test-token-123456") -> None:
+        self.emulator = emulator
+        self.base = emulator.url("spotme")
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {token}"
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.http.get(self.base + path, **kwargs)
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.http.post(self.base + path, **kwargs)
+
+    def workspace(self) -> dict:
+        """The seeded default workspace with its sessions and breakouts, by title."""
+        ws = self.get("/workspaces").json()["data"][0]
+        sessions = {s["title"]: s for s in self.get(f"/workspace/{ws['id']}/live-sessions").json()["data"]}
+        breakouts = {b["title"]: b for b in self.get(f"/workspace/{ws['id']}/breakouts").json()["data"]}
+        return {"id": ws["id"], "sessions": sessions, "breakouts": breakouts}
+
+    def control(self, method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(method, self.emulator.control_url(f"spotme/{path}"), **kwargs)

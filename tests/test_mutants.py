@@ -17,7 +17,7 @@ def run_contracts(mutant: str | None) -> subprocess.CompletedProcess:
         env["MEETING_EMULATOR_MUTANT"] = mutant
     return subprocess.run(
         [sys.executable, "-m", "pytest", str(ROOT / "contracts"), "-p", "mutants", "-p", "no:cacheprovider",
-         "-q", "--tb=line", "--contract-examples", "10"],
+         "-q", "--tb=line", "--contract-examples", "10", "--platform", "lessonspace"],
         capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
 
 

@@ -14,7 +14,7 @@ from emulator.strategies import from_schema
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = SchemaCatalogue()
 FIXTURES = sorted((ROOT / "fixtures").glob("*/*.json"))
-CONTAINERS = {"lessonspace/common"}  # definitions only, referenced by the others
+CONTAINERS = {n for n in CATALOGUE.names() if n.endswith("/common")}  # definitions only
 SCHEMAS = [n for n in CATALOGUE.names() if n not in CONTAINERS]
 
 

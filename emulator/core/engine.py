@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .clock import Clock, ClockState
 from .ids import Ids
@@ -38,6 +38,7 @@ class Engine:
         self.config = config or Config()
         chosen = platforms if platforms is not None else registered(self.config.platforms)
         self.platforms: dict[str, Platform] = {p.name: p for p in chosen}
+        self._reset_hooks: list[Callable[[], None]] = []
         self.store = Store(self.config.state)
         saved_clock = self.store.get_meta("clock")
         self.clock = Clock(ClockState(**saved_clock) if saved_clock else None)
@@ -98,13 +99,20 @@ class Engine:
         self._save_clock()
 
     # -- state -----------------------------------------------------------------------------
-    def reset(self) -> None:
-        """Forget every object, action, file and delivery; time restarts from real now."""
+    def reset(self, at: float | None = None, frozen: bool | None = None) -> None:
+        """Forget every object, action, file and delivery; time restarts from ``at`` (default: real now)."""
         self.webhooks.wait_idle(5)
         self.store.reset()
-        self.clock.set(time.time())
-        self._configure_clock()
+        for hook in self._reset_hooks:
+            hook()
+        self.clock.set(time.time() if at is None else at, frozen=self.config.frozen if frozen is None else frozen,
+                       speed=self.config.speed)
+        self._save_clock()
         self._populate()
+
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        """Run ``hook`` on every reset (for state a platform keeps outside the store)."""
+        self._reset_hooks.append(hook)
 
     def _populate(self) -> None:
         with self.store.transaction():

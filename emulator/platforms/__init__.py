@@ -6,8 +6,9 @@ from ..core.platform import Platform
 
 def _all() -> list[Platform]:
     from .lessonspace import PLATFORM as lessonspace
+    from .spotme import PLATFORM as spotme
 
-    return [lessonspace]
+    return [spotme, lessonspace]
 
 
 def registered(names: list[str] | None = None) -> list[Platform]:

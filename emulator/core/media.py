@@ -1,0 +1,123 @@
+"""Small media files that real tools open: WAV audio and MP4 video with sound.
+
+The MP4 is an ISO base media file with an uncompressed video track (RGB, one frame a second) and
+an uncompressed audio track (8-bit PCM): no encoder is needed, and ffprobe, ffmpeg and players
+read it. Files are capped at ``MAX_MEDIA_SECONDS`` so a long meeting does not weigh megabytes;
+the transcript carries the meeting's real length.
+"""
+from __future__ import annotations
+
+import io
+import sys
+from array import array
+import math
+import random
+import struct
+import wave
+
+MAX_MEDIA_SECONDS = 30
+VIDEO_SIZE = (32, 18)
+AUDIO_RATE = 8000
+
+
+def media_seconds(duration: float) -> int:
+    return max(1, min(int(math.ceil(duration)), MAX_MEDIA_SECONDS))
+
+
+def _tone(seconds: int, rate: int, seed: int) -> list[float]:
+    """A voice-like murmur: a chord of low tones, loud while "speaking" and quiet in pauses."""
+    rng = random.Random(seed)
+    base = [rng.uniform(110, 260) for _ in range(3)]
+    one_second = [sum(math.sin(2 * math.pi * f * i / rate) for f in base) / 3 for i in range(rate)]
+    samples: list[float] = []
+    for second in range(seconds):
+        level = 0.5 if (second + seed) % 4 else 0.02  # a pause every fourth second
+        samples.extend(v * level for v in one_second)
+    return samples
+
+
+def wav(duration: float, seed: int = 0, rate: int = 16000) -> bytes:
+    """A mono 16-bit PCM WAV of the meeting's sound (capped length)."""
+    seconds = media_seconds(duration)
+    frames = array("h", (int(v * 32767) for v in _tone(seconds, rate, seed)))
+    if sys.byteorder == "big":
+        frames.byteswap()
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames.tobytes())
+    return out.getvalue()
+
+
+def _box(kind: bytes, *parts: bytes) -> bytes:
+    payload = b"".join(parts)
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def _full_box(kind: bytes, version: int, flags: int, *parts: bytes) -> bytes:
+    return _box(kind, struct.pack(">I", (version << 24) | flags), *parts)
+
+
+MATRIX = struct.pack(">9I", 0x00010000, 0, 0, 0, 0x00010000, 0, 0, 0, 0x40000000)
+
+
+def _track(track_id: int, handler: bytes, timescale: int, units: int, duration_ms: int, sample_entry: bytes,
+           sample_count: int, sample_size: int, chunk_offset: int, media_header: bytes,
+           width: int = 0, height: int = 0) -> bytes:
+    tkhd = _full_box(b"tkhd", 0, 3, struct.pack(">IIIII", 0, 0, track_id, 0, duration_ms), b"\0" * 8,
+                     struct.pack(">hhhH", 0, 0, 0x0100 if handler == b"soun" else 0, 0), MATRIX,
+                     struct.pack(">II", width << 16, height << 16))
+    mdhd = _full_box(b"mdhd", 0, 0, struct.pack(">IIII", 0, 0, timescale, units), struct.pack(">HH", 0x55C4, 0))
+    name = b"VideoHandler\0" if handler == b"vide" else b"SoundHandler\0"
+    hdlr = _full_box(b"hdlr", 0, 0, struct.pack(">I", 0), handler, b"\0" * 12, name)
+    dinf = _box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1), _full_box(b"url ", 0, 1)))
+    stbl = _box(
+        b"stbl",
+        _full_box(b"stsd", 0, 0, struct.pack(">I", 1), sample_entry),
+        _full_box(b"stts", 0, 0, struct.pack(">III", 1, sample_count, units // sample_count)),
+        _full_box(b"stsc", 0, 0, struct.pack(">IIII", 1, 1, sample_count, 1)),
+        _full_box(b"stsz", 0, 0, struct.pack(">II", sample_size, sample_count)),
+        _full_box(b"stco", 0, 0, struct.pack(">II", 1, chunk_offset)),
+    )
+    minf = _box(b"minf", media_header, dinf, stbl)
+    return _box(b"trak", tkhd, _box(b"mdia", mdhd, hdlr, minf))
+
+
+def mp4(duration: float, seed: int = 0) -> bytes:
+    """An MP4 with a moving-colour video track and a murmuring audio track (capped length)."""
+    seconds = media_seconds(duration)
+    width, height = VIDEO_SIZE
+    rng = random.Random(seed)
+    frames = []
+    for second in range(seconds):
+        shade = [rng.randrange(40, 220) for _ in range(3)]
+        row = b"".join(bytes(((shade[0] + x * 4) % 256, (shade[1] + second * 9) % 256, shade[2]))
+                       for x in range(width))
+        frames.append(row * height)
+    video = b"".join(frames)
+    audio = bytes(int(128 + v * 100) for v in _tone(seconds, AUDIO_RATE, seed))
+
+    ftyp = _box(b"ftyp", b"isom", struct.pack(">I", 512), b"isom", b"iso2", b"mp41")
+    mdat_header = 8
+    video_offset = len(ftyp) + mdat_header
+    audio_offset = video_offset + len(video)
+    mdat = _box(b"mdat", video, audio)
+
+    visual_entry = _box(
+        b"raw ", b"\0" * 6, struct.pack(">H", 1), b"\0" * 16, struct.pack(">HH", width, height),
+        struct.pack(">II", 0x00480000, 0x00480000), b"\0" * 4, struct.pack(">H", 1),
+        bytes([4]) + b"rgb " + b"\0" * 27, struct.pack(">Hh", 24, -1))
+    sound_entry = _box(
+        b"raw ", b"\0" * 6, struct.pack(">H", 1), b"\0" * 8, struct.pack(">HHHH", 1, 8, 0, 0),
+        struct.pack(">I", AUDIO_RATE << 16))
+    duration_ms = seconds * 1000
+    video_track = _track(1, b"vide", 1, seconds, duration_ms, visual_entry, seconds, width * height * 3,
+                         video_offset, _full_box(b"vmhd", 0, 1, b"\0" * 8), width, height)
+    audio_track = _track(2, b"soun", AUDIO_RATE, len(audio), duration_ms, sound_entry, len(audio), 1,
+                         audio_offset, _full_box(b"smhd", 0, 0, b"\0" * 4))
+    mvhd = _full_box(b"mvhd", 0, 0, struct.pack(">IIII", 0, 0, 1000, duration_ms),
+                     struct.pack(">IH", 0x00010000, 0x0100), b"\0" * 10, MATRIX, b"\0" * 24, struct.pack(">I", 3))
+    moov = _box(b"moov", mvhd, video_track, audio_track)
+    return ftyp + mdat + moov

@@ -1,0 +1,21 @@
+"""SpotMe Backstage: recordings, transcripts and captions for live sessions and video breakouts."""
+from ...core.platform import Platform
+from .control import control_blueprint
+from .models import NAME, SpotMe
+from .routes import api_blueprint, error_body
+
+PLATFORM = Platform(
+    name=NAME,
+    title="SpotMe Backstage",
+    api_prefix=f"/{NAME}/api/v2",
+    error_body=error_body,
+    setup=SpotMe,
+    api=api_blueprint,
+    control=control_blueprint,
+    populate=lambda engine: engine.models[NAME].populate(),
+    security_scheme={"type": "http", "scheme": "bearer", "description": "A Backstage API token."},
+    description="Recording, transcript and caption generation for live sessions and video breakouts, with "
+                "glossaries. The vendor's reference for these endpoints is not public: the paths are the "
+                "emulator's own, plain and predictable under /workspace/{workspace_id}/.",
+    contract=f"{__name__}.contract",
+)
