@@ -26,6 +26,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="serve only this platform (repeatable); default: all")
     serve.add_argument("--public-url", help="how clients reach this server (default: http://HOST:PORT)")
     serve.add_argument("--threads", type=int, default=16, help="request-handling threads")
+    serve.add_argument("--setting", action="append", default=[], metavar="PLATFORM.NAME=VALUE",
+                       help="a platform setting (repeatable), e.g. 100ms.app_secret=s3cret; values are JSON "
+                            "or plain text")
 
     validate = commands.add_parser("validate", help="validate JSON files against a platform's schema")
     validate.add_argument("--platform", required=True)
@@ -84,10 +87,14 @@ def run_serve(args: argparse.Namespace) -> int:
 
     try:
         config = Config(seed=args.seed, state=args.state, speed=args.speed, frozen=args.frozen,
-                        platforms=args.platforms)
+                        platforms=args.platforms, settings=parse_settings(args.setting))
         engine = Engine(config)
     except ValueError as exc:
         print(f"meeting-emulator: {exc}", file=sys.stderr)
+        return 2
+    unknown = sorted(set(config.settings) - set(engine.platforms))
+    if unknown:
+        print(f"meeting-emulator: --setting for unknown platform(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
     server = create_server(create_app(engine), host=args.host, port=args.port, threads=args.threads,
                            ident="meeting-emulator")
@@ -97,6 +104,8 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"meeting-emulator listening on {engine.config.public_url}", flush=True)
     for name, platform in engine.platforms.items():
         print(f"  {platform.title:<18} {engine.config.public_url}{platform.api_prefix}", flush=True)
+        for line in platform.banner(engine) if platform.banner else []:
+            print(f"  {'':<18} {line}", flush=True)
     print(f"  {'control':<18} {engine.config.public_url}/_emulator", flush=True)
     print(f"  state: {args.state or 'in memory'}; seed {args.seed}; Ctrl-C stops", flush=True)
 
@@ -113,6 +122,22 @@ def run_serve(args: argparse.Namespace) -> int:
         engine.close()
         print("meeting-emulator stopped", flush=True)
     return 0
+
+
+def parse_settings(items: list[str]) -> dict[str, dict]:
+    """``PLATFORM.NAME=VALUE`` items as {platform: {name: value}}; JSON values, else text."""
+    settings: dict[str, dict] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        platform, dot, name = key.partition(".")
+        if not (sep and dot and platform and name):
+            raise ValueError(f"--setting {item!r}: expected PLATFORM.NAME=VALUE")
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        settings.setdefault(platform, {})[name] = value
+    return settings
 
 
 def run_validate(platform: str, schema: str, files: list[str]) -> int:

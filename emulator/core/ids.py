@@ -30,6 +30,10 @@ class Ids:
     def hex(self, namespace: str, length: int = 24) -> str:
         return self.digest(namespace).hex()[:length]
 
+    def object_id(self, namespace: str, at: float) -> str:
+        """A MongoDB-style ObjectId: 8 hex digits of creation time, then 16 derived ones."""
+        return f"{int(at) & 0xFFFFFFFF:08x}" + self.digest(namespace).hex()[:16]
+
     def token(self, namespace: str) -> str:
         return self.digest(namespace).hex()
 

@@ -40,3 +40,37 @@ def operation(summary: str, responses: dict[int, str | None], *, request: str | 
         return view
 
     return mark
+
+
+def query_errors(view: Callable[..., Any], args: Any) -> list[str]:
+    """Problems with the query string against the view's declared parameters, each naming its parameter."""
+    from jsonschema import Draft202012Validator
+
+    op: Operation | None = getattr(view, "__openapi__", None)
+    problems = []
+    for param in op.query if op else ():
+        values = args.getlist(param.name)
+        if not values:
+            if param.required:
+                problems.append(f"{param.name}: is required")
+            continue
+        if len(values) > 1:
+            problems.append(f"{param.name}: given {len(values)} times, expected once")
+            continue
+        value: Any = values[0]
+        kind = param.schema.get("type")
+        try:
+            if kind == "integer":
+                value = int(value)
+            elif kind == "number":
+                value = float(value)
+            elif kind == "boolean":
+                if value not in ("true", "false"):
+                    raise ValueError
+                value = value == "true"
+        except ValueError:
+            problems.append(f"{param.name}: {values[0]!r} is not a valid {kind}")
+            continue
+        for error in Draft202012Validator(param.schema).iter_errors(value):
+            problems.append(f"{param.name}: {error.message}")
+    return problems

@@ -23,3 +23,4 @@ class Platform:
     security_scheme: dict | None = None  # OpenAPI security scheme of the vendor's auth
     description: str = ""
     contract: str | None = None  # module with the platform's contract checks (imported by the suite only)
+    banner: Callable[["Engine"], list[str]] | None = None  # extra lines serve prints (credentials, ...)

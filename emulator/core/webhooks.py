@@ -34,6 +34,7 @@ class RetryPolicy:
     delays: tuple[float, ...] = ()  # seconds to wait before attempt 2, 3, ...
     timeout: float = 30.0
     sign: Signer | None = None
+    accepted: Callable[[int], bool] = lambda status: 200 <= status < 300  # what counts as delivered
 
     @property
     def max_attempts(self) -> int:
@@ -67,7 +68,7 @@ class Dispatcher:
         policy = self._policies.get(platform, RetryPolicy())
         override = self._timeouts.get(platform)
         if override is not None:
-            policy = RetryPolicy(policy.delays, override, policy.sign)
+            policy = RetryPolicy(policy.delays, override, policy.sign, policy.accepted)
         return policy
 
     def set_timeout(self, platform: str, seconds: float | None) -> None:
@@ -168,7 +169,7 @@ class Dispatcher:
             )
             attempt["status_code"] = answer.status_code
             attempt["response_body"] = answer.text[:2000]
-            ok = 200 <= answer.status_code < 300
+            ok = policy.accepted(answer.status_code)
             if not ok:
                 attempt["error"] = f"receiver answered {answer.status_code}"
         except requests.Timeout:

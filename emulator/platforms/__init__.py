@@ -5,10 +5,11 @@ from ..core.platform import Platform
 
 
 def _all() -> list[Platform]:
+    from .hms import PLATFORM as hms
     from .lessonspace import PLATFORM as lessonspace
     from .spotme import PLATFORM as spotme
 
-    return [spotme, lessonspace]
+    return [spotme, lessonspace, hms]
 
 
 def registered(names: list[str] | None = None) -> list[Platform]:

@@ -1,0 +1,27 @@
+"""100ms: rooms, recordings, recording assets, transcription and summaries."""
+from ...core.platform import Platform
+from .control import control_blueprint
+from .models import NAME, Hms
+from .routes import api_blueprint, error_body
+
+
+def banner(engine) -> list[str]:
+    model = engine.models[NAME]
+    return [f"access key {model.setting('access_key')}, app secret {model.setting('app_secret')}"]
+
+
+PLATFORM = Platform(
+    name=NAME,
+    title="100ms",
+    api_prefix=f"/{NAME}/v2",
+    error_body=error_body,
+    setup=Hms,
+    api=api_blueprint,
+    control=control_blueprint,
+    security_scheme={"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                     "description": "A management token: HS256 JWT signed with the app secret."},
+    description="Rooms, recordings, recording assets, transcription and summaries, as documented by 100ms "
+                "(api.100ms.live/v2).",
+    contract=f"{__name__}.contract",
+    banner=banner,
+)

@@ -1,0 +1,36 @@
+"""100ms management tokens: HS256 JWTs signed with the app secret, checked on the emulator clock."""
+from __future__ import annotations
+
+import jwt
+
+SKEW = 10  # seconds of clock skew allowed on nbf and exp
+
+
+def token_problem(header: str, access_key: str, secret: str, now: float) -> str | None:
+    """Why the Authorization header is not a valid management token, or None when it is."""
+    scheme, _, token = header.partition(" ")
+    if not header:
+        return "missing Authorization header"
+    if scheme != "Bearer" or not token:
+        return "Authorization header must be 'Bearer <management token>'"
+    try:
+        claims = jwt.decode(token, secret, algorithms=["HS256"],
+                            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False})
+    except jwt.InvalidSignatureError:
+        return "signature verification failed"
+    except jwt.InvalidTokenError as exc:
+        return f"malformed token: {exc}"
+    if claims.get("type") != "management":
+        return f"token type must be 'management', got {claims.get('type')!r}"
+    if claims.get("version") != 2:
+        return f"token version must be 2, got {claims.get('version')!r}"
+    if claims.get("access_key") != access_key:
+        return "not found"  # the access key is unknown: the vendor's own example detail
+    for claim in ("nbf", "exp"):
+        if not isinstance(claims.get(claim), (int, float)):
+            return f"token has no numeric '{claim}' claim"
+    if now < claims["nbf"] - SKEW:
+        return "token is not valid yet (nbf)"
+    if now >= claims["exp"] + SKEW:
+        return "token has expired"
+    return None

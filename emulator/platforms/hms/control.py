@@ -1,0 +1,84 @@
+"""100ms simulation endpoints under ``/_emulator/100ms/``."""
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+import jwt
+from flask import Blueprint, Response, request
+
+from ...control.routes import control_body, control_error
+from ...core.errors import DomainError
+from ...core.http import json_response
+from ...core.operations import Param, operation
+from .models import NAME, SETTINGS, Hms
+from .routes import recording_view
+
+if TYPE_CHECKING:
+    from ...core.engine import Engine
+
+ERR = "emulator/error"
+
+
+def management_token(access_key: str, secret: str, now: float, valid_for: int = 86400) -> str:
+    """A management token made the way 100ms's own samples make one."""
+    issued = int(now)
+    claims = {"access_key": access_key, "type": "management", "version": 2, "iat": issued, "nbf": issued,
+              "exp": issued + valid_for, "jti": str(uuid.uuid4())}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def control_blueprint(engine: "Engine") -> Blueprint:
+    model: Hms = engine.models[NAME]
+    bp = Blueprint(f"{NAME}_control", __name__)
+
+    @bp.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> Response:
+        error = control_error(exc.status, exc.message)
+        return json_response(error.body, error.status)
+
+    @bp.get("/token")
+    @operation("A management token for the emulator's access key and secret (on the emulator clock)",
+               {200: "control.token.response", 400: ERR},
+               query=(Param("valid_for", {"type": "integer", "minimum": 1, "maximum": 1209600}),))
+    def token() -> Response:
+        raw = request.args.get("valid_for", "86400")
+        if not raw.isdigit() or not 1 <= int(raw) <= 1209600:
+            raise control_error(400, "valid_for must be 1 to 1209600 seconds")
+        return json_response({"token": management_token(model.setting("access_key"), model.setting("app_secret"),
+                                                        engine.clock.now(), int(raw))})
+
+    @bp.post("/rooms/<room_id>/session")
+    @operation("People join the room now and leave after duration (default 600 s)",
+               {201: "session", 400: ERR, 404: ERR}, request="control.session.request")
+    def session(room_id: str) -> Response:
+        options = control_body(engine, "control.session.request", NAME)
+        return json_response(model.start_session(room_id, options.get("peers"), options.get("duration")), 201)
+
+    @bp.post("/sessions/<session_id>/end")
+    @operation("Everyone leaves the session now", {200: "session", 404: ERR})
+    def end_session(session_id: str) -> Response:
+        return json_response(model.end_session(session_id))
+
+    @bp.post("/recordings/<recording_id>/fail")
+    @operation("Make a recording fail (beam.failure), or its transcription (transcription.failure)",
+               {200: "recording", 400: ERR, 404: ERR, 409: ERR}, request="control.fail.request")
+    def fail(recording_id: str) -> Response:
+        options = control_body(engine, "control.fail.request", NAME)
+        recording = model.fail(recording_id, options.get("error_type", "INTERNAL_ERROR"), options.get("error_message"),
+                               options.get("transcription", False))
+        return json_response(recording_view(model, recording))
+
+    @bp.get("/settings")
+    @operation("The 100ms settings in force", {200: "control.settings.response"})
+    def settings() -> Response:
+        return json_response({name: model.setting(name) for name in SETTINGS})
+
+    @bp.patch("/settings")
+    @operation("Change 100ms settings (credentials, delays, the workspace webhook)",
+               {200: "control.settings.response", 400: ERR}, request="control.settings.request")
+    def update_settings() -> Response:
+        engine.update_settings(NAME, control_body(engine, "control.settings.request", NAME))
+        return settings()
+
+    return bp
