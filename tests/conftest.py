@@ -25,3 +25,10 @@ def spotme(emulator):
     from helpers import SpotMeClient
 
     return SpotMeClient(emulator)
+
+
+@pytest.fixture
+def hms(emulator):
+    from helpers import HmsClient
+
+    return HmsClient(emulator)

@@ -9,6 +9,7 @@ from emulator.app import create_app
 from emulator.core import openapi
 from emulator.core.engine import Config, Engine
 from emulator.platforms import registered
+from helpers import hms_token
 
 _engine = Engine(Config())
 DOCUMENTS = {p.name: openapi.build(create_app(_engine), _engine, p.name) for p in registered()}
@@ -26,10 +27,12 @@ json_values = st.recursive(
 )
 segments = st.one_of(st.uuids().map(str), st.integers(-5, 10**12).map(str),
                      st.text(alphabet=st.characters(codec="ascii", exclude_characters="/?#%"), min_size=1, max_size=20))
-CREDENTIALS = {
-    "lessonspace": "Organisation 6b1f2c3d-1111-4222-8333-944455566677",
-    "spotme": "Bearer test-token-123456",
-}
+def credentials(platform: str, now: float) -> str:
+    return {
+        "lessonspace": "Organisation 6b1f2c3d-1111-4222-8333-944455566677",
+        "spotme": "Bearer test-token-123456",
+        "100ms": f"Bearer {hms_token(now)}",
+    }.get(platform, "Token emulator-key")
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -45,7 +48,7 @@ def test_no_platform_endpoint_answers_500(emulator, operation, ids, body, raw, a
     platform, path, method = operation
     headers = {}
     if auth == "good":
-        headers["Authorization"] = CREDENTIALS.get(platform, "Token emulator-key")
+        headers["Authorization"] = credentials(platform, emulator.now)
     elif auth == "junk":
         headers["Authorization"] = "x" * 3
     url = emulator.url(platform) + fill(path, iter(ids))
