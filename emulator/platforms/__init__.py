@@ -7,9 +7,10 @@ from ..core.platform import Platform
 def _all() -> list[Platform]:
     from .hms import PLATFORM as hms
     from .lessonspace import PLATFORM as lessonspace
+    from .meetstream import PLATFORM as meetstream
     from .spotme import PLATFORM as spotme
 
-    return [spotme, lessonspace, hms]
+    return [spotme, lessonspace, hms, meetstream]
 
 
 def registered(names: list[str] | None = None) -> list[Platform]:
