@@ -32,3 +32,10 @@ def hms(emulator):
     from helpers import HmsClient
 
     return HmsClient(emulator)
+
+
+@pytest.fixture
+def ms(emulator):
+    from helpers import MeetStreamClient
+
+    return MeetStreamClient(emulator)

@@ -163,3 +163,23 @@ class HmsClient:
 
     def control(self, method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, self.emulator.control_url(f"100ms/{path}"), **kwargs)
+
+
+class MeetStreamClient:
+    def __init__(self, emulator, key: str = "ms_test_key") -> None:
+        self.emulator = emulator
+        self.base = emulator.url("meetstream")
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Token {key}"
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.http.get(self.base + path, **kwargs)
+
+    def create(self, expect: int = 201, **body) -> dict:
+        answer = self.http.post(self.base + "/bots/create_bot",
+                                json={"meeting_link": "https://zoom.us/j/123456789", **body})
+        assert answer.status_code == expect, answer.text
+        return answer.json()
+
+    def control(self, method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(method, self.emulator.control_url(f"meetstream/{path}"), **kwargs)

@@ -390,6 +390,8 @@ class MeetStream:
 
     def _post_call_done(self, bot: dict) -> None:
         bot["pending"] -= 1
+        if bot["pending"] == 0:
+            bot["status"] = "Done"
         self._save(bot)
         if bot["pending"] == 0:
             self._event(bot, "bot.done", "Done", 200, "All post-call processing is complete")
