@@ -121,3 +121,27 @@ def mp4(duration: float, seed: int = 0) -> bytes:
                      struct.pack(">IH", 0x00010000, 0x0100), b"\0" * 10, MATRIX, b"\0" * 24, struct.pack(">I", 3))
     moov = _box(b"moov", mvhd, video_track, audio_track)
     return ftyp + mdat + moov
+
+
+def mp3(duration: float, seed: int = 0, rate: int = 16000) -> bytes:
+    """A mono MP3 of the meeting's sound (capped length), encoded with LAME."""
+    import lameenc
+
+    seconds = media_seconds(duration)
+    pcm = array("h", (int(v * 32767) for v in _tone(seconds, rate, seed)))
+    if sys.byteorder == "big":
+        pcm.byteswap()
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(32)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_channels(1)
+    encoder.set_quality(7)
+    return bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
+
+
+def raw_pcm(duration: float, seed: int = 0, rate: int = 16000) -> bytes:
+    """Raw 16 kHz mono signed 16-bit little-endian PCM, as Recall's "raw" audio is."""
+    pcm = array("h", (int(v * 32767) for v in _tone(media_seconds(duration), rate, seed)))
+    if sys.byteorder == "big":
+        pcm.byteswap()
+    return pcm.tobytes()

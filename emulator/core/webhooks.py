@@ -61,8 +61,9 @@ class Dispatcher:
         self._queues: dict[str, list[tuple[str, float]]] = {}  # order key -> attempts waiting their turn
         timeline.register(SEND_ACTION, self._due)
 
-    def register_policy(self, platform: str, policy: RetryPolicy) -> None:
-        self._policies[platform] = policy
+    def register_policy(self, name: str, policy: RetryPolicy) -> None:
+        """A delivery policy, by platform name (the default for its deliveries) or any other name."""
+        self._policies[name] = policy
 
     def policy(self, platform: str) -> RetryPolicy:
         policy = self._policies.get(platform, RetryPolicy())
@@ -89,6 +90,7 @@ class Dispatcher:
         secret: str | None = None,
         delivery_id: str | None = None,
         order_key: str | None = None,
+        policy: str | None = None,
     ) -> str:
         """Record a delivery and schedule its first attempt now; returns the delivery id.
 
@@ -108,6 +110,7 @@ class Dispatcher:
             "attempts": 0,
             "secret": secret,
             "order_key": order_key,
+            "policy": policy or platform,  # which registered retry policy delivers it
         }
         with self._store.transaction():
             self._store.add_delivery(delivery)
@@ -154,7 +157,7 @@ class Dispatcher:
         delivery = self._store.get_delivery(delivery_id)
         if delivery is None:
             return
-        policy = self.policy(delivery["platform"])
+        policy = self.policy(delivery.get("policy") or delivery["platform"])
         number = delivery["attempts"] + 1
         headers = dict(delivery["headers"])
         if policy.sign:

@@ -8,9 +8,10 @@ def _all() -> list[Platform]:
     from .hms import PLATFORM as hms
     from .lessonspace import PLATFORM as lessonspace
     from .meetstream import PLATFORM as meetstream
+    from .recall import PLATFORM as recall
     from .spotme import PLATFORM as spotme
 
-    return [spotme, lessonspace, hms, meetstream]
+    return [spotme, lessonspace, hms, meetstream, recall]
 
 
 def registered(names: list[str] | None = None) -> list[Platform]:

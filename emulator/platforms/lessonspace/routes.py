@@ -14,7 +14,7 @@ from ...core.clock import parse_iso
 from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
 from ...core.operations import Param, operation
-from . import drf
+from ...core import drf
 from .models import HELLO, NAME, Lessonspace
 
 if TYPE_CHECKING:

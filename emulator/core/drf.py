@@ -5,7 +5,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError
 
-from ...core.errors import ApiError
+from .errors import ApiError
 
 PYTHON_TYPES = {dict: "dict", list: "list", str: "str", int: "int", float: "float", bool: "bool", type(None): "NoneType"}
 

@@ -1,0 +1,28 @@
+"""Recall.ai: bots, recordings, media artifacts, download files and Svix-signed webhooks."""
+from ...core.platform import Platform
+from .control import control_blueprint
+from .models import NAME, Recall
+from .routes import api_blueprint, error_body
+
+
+def banner(engine) -> list[str]:
+    model = engine.models[NAME]
+    endpoints = ", ".join(model.setting("webhook_endpoints")) or "none (set recall.webhook_endpoints)"
+    return [f"webhook secret {model.setting('webhook_secret')}; webhook endpoints: {endpoints}"]
+
+
+PLATFORM = Platform(
+    name=NAME,
+    title="Recall.ai",
+    api_prefix=f"/{NAME}/api/v1",
+    error_body=error_body,
+    setup=Recall,
+    api=api_blueprint,
+    control=control_blueprint,
+    security_scheme={"type": "apiKey", "in": "header", "name": "Authorization",
+                     "description": "`Token <API key>` (a bare key works too)"},
+    description="Bots, recordings, media artifacts and download files, as documented by Recall.ai "
+                "(us-east-1.recall.ai/api/v1). Webhooks are Svix-signed.",
+    contract=f"{__name__}.contract",
+    banner=banner,
+)

@@ -1,0 +1,678 @@
+"""Recall.ai's state and rules: bots and their status machine, recordings, media artifacts, download
+files, workspace webhooks (Svix) and per-bot real-time endpoints. No HTTP here."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from standardwebhooks import Webhook
+
+from ...core import media
+from ...core.clock import iso, parse_iso
+from ...core.content import Room, person_name, speech
+from ...core.errors import Invalid, NotFound
+from ...core.ids import stable_int
+from ...core.webhooks import RetryPolicy
+from . import files
+from . import meeting_url as urls
+
+if TYPE_CHECKING:
+    from ...core.engine import Engine
+
+NAME = "recall"
+BOT, RECORDING, ARTIFACT, IDEMPOTENCY = (f"{NAME}.{k}" for k in ("bot", "recording", "artifact", "idempotency"))
+LINK_LIFETIME = 6 * 3600  # every download_url, minted fresh on every read
+ARTIFACT_KINDS = ("transcript", "video_mixed", "audio_mixed", "video_separate", "audio_separate",
+                  "participant_events", "meeting_metadata")
+SHORTCUTS = ("video_mixed", "transcript", "participant_events", "meeting_metadata", "audio_mixed")
+ASYNC_PROVIDERS = ("assembly_ai_async", "deepgram_async", "gladia_v2_async", "rev_async", "speechmatics_async",
+                   "recallai_async")
+MAX_TRANSCRIPTS = 10
+LEAVE_DEFAULTS = {"waiting_room_timeout": 1200, "noone_joined_timeout": 1200,
+                  "everyone_left_timeout": {"timeout": 2, "activate_after": None},
+                  "in_call_not_recording_timeout": 3600, "in_call_recording_timeout": None,
+                  "recording_permission_denied_timeout": 30,
+                  "silence_detection": {"timeout": 3600, "activate_after": 1200},
+                  "bot_detection": {"using_participant_events": {"timeout": 600, "activate_after": 1200},
+                                    "using_participant_names": {"timeout": 3600, "activate_after": 1200}}}
+MESSAGES = {"joining_call": "Bot is joining the call", "in_waiting_room": "Bot is in the waiting room",
+            "in_call_not_recording": "Bot joined the call", "recording_permission_allowed": "Recording permission granted",
+            "recording_permission_denied": "Recording permission denied", "in_call_recording": "Bot is recording",
+            "call_ended": "Bot left the call", "done": "Recording processed", "fatal": "Bot could not join",
+            "media_expired": "Media expired"}
+SETTINGS: dict[str, Any] = {
+    "webhook_endpoints": [],  # workspace webhook URLs (Svix-signed)
+    "webhook_secret": "whsec_" + base64.b64encode(b"meeting-emulator-recall-secret!!").decode(),
+    "dispatch_seconds": 600,  # a scheduled bot is dispatched this long before join_at (then locked)
+    "join_seconds": 5,
+    "meeting_seconds": 600,  # how long the simulated people stay
+    "participants": 2,
+    "processing_seconds": 60,  # call end to media done
+    "transcript_seconds": 120,  # async transcript creation to done
+    "waiting_room_seconds": 600,  # how long a waiting-room scenario keeps the bot out
+}
+
+
+def svix_sign(delivery: dict, at: float) -> dict[str, str]:
+    """Svix headers: the message id stays, the timestamp and signature are per attempt."""
+    when = datetime.fromtimestamp(int(at), tz=timezone.utc)
+    signature = Webhook(delivery["secret"]).sign(delivery["id"], when, delivery["body"])
+    return {"svix-id": delivery["id"], "svix-timestamp": str(int(at)), "svix-signature": signature}
+
+
+# Svix: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; a 15 s timeout.
+SVIX_POLICY = RetryPolicy(delays=(0, 5, 300, 1800, 7200, 18000, 36000, 36000), timeout=15, sign=svix_sign)
+# Real-time endpoints: unsigned, every second, up to 60 times.
+REALTIME_POLICY = RetryPolicy(delays=(1,) * 59, timeout=15)
+
+
+class Recall:
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+        self.store = engine.store
+        self.clock = engine.clock
+        engine.webhooks.register_policy(NAME, SVIX_POLICY)
+        engine.webhooks.register_policy(f"{NAME}.realtime", REALTIME_POLICY)
+        for action in ("dispatch", "join", "admitted", "recording", "participant_leave", "everyone_left", "processed",
+                       "transcribed", "expire", "timeout", "speech"):
+            engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"))
+
+    def setting(self, name: str) -> Any:
+        return self.engine.setting(NAME, name, SETTINGS[name])
+
+    def _after(self, seconds: float, action: str, payload: dict) -> None:
+        self.engine.timeline.after(seconds, f"{NAME}.{action}", payload)
+
+    def _uuid(self, kind: str) -> str:
+        return self.engine.ids.uuid(f"{NAME}.{kind}")
+
+    # -- bots ------------------------------------------------------------------------------
+    def create(self, body: dict, idempotency: tuple[str, str] | None) -> tuple[int, dict]:
+        with self.store.transaction():
+            if idempotency:
+                seen = self.store.get(IDEMPOTENCY, ":".join(idempotency))
+                if seen and self.clock.now() - seen["at"] < 3600:
+                    return 201, self.bot(seen["bot_id"])
+            parsed = urls.parse(body["meeting_url"])
+            scenario = urls.scenario(body["meeting_url"])
+            now = self.clock.now()
+            join_at = parse_iso(body["join_at"]) if body.get("join_at") else None
+            if join_at is not None and join_at < now:
+                raise Invalid("join_at must be in the future.", {"join_at": ["join_at must be in the future."]})
+            config = self._recording_config(body.get("recording_config"))
+            bot = {
+                "id": self._uuid("bot"), "meeting_url": parsed, "meeting_url_raw": body["meeting_url"],
+                "bot_name": body.get("bot_name", "Meeting Notetaker"), "join_at": join_at,
+                "recording_config": config, "status_changes": [], "recordings": [],
+                "automatic_leave": _merge(LEAVE_DEFAULTS, body.get("automatic_leave") or {}),
+                "metadata": body.get("metadata") or {}, "variant": body.get("variant"),
+                "chat": body.get("chat"), "zoom": body.get("zoom"), "google_meet": body.get("google_meet"),
+                "breakout_room": body.get("breakout_room"), "output_media": body.get("output_media"),
+                "scenario": scenario, "participants": [], "events": [], "dispatched": False, "created_at": now,
+                "recording_on": False, "left_at": None,
+            }
+            self.store.put(BOT, bot["id"], bot)
+            if idempotency:
+                self.store.put(IDEMPOTENCY, ":".join(idempotency), {"bot_id": bot["id"], "at": now})
+            if join_at is None:
+                self._on_dispatch({"bot": bot["id"]})
+            else:
+                self.engine.timeline.at(max(now, join_at - self.setting("dispatch_seconds")), f"{NAME}.dispatch",
+                                        {"bot": bot["id"]})
+                self.engine.timeline.at(join_at, f"{NAME}.join", {"bot": bot["id"]})
+            return 201, self.bot(bot["id"])
+
+    def _recording_config(self, given: dict | None) -> dict:
+        config = {"transcript": None, "realtime_endpoints": [], "retention": {"type": "timed", "hours": 168},
+                  "video_mixed_layout": "speaker_view", "video_mixed_mp4": {}, "participant_events": {},
+                  "meeting_metadata": {}, "video_mixed_participant_video_when_screenshare": "overlap",
+                  "start_recording_on": "participant_join", "include_bot_in_recording": {"audio": False},
+                  "metadata": {}, "audio_mixed_raw": None, "audio_mixed_mp3": None, "video_separate_mp4": None,
+                  "audio_separate_raw": None, "audio_separate_mp3": None, "video_mixed_flv": None,
+                  "video_separate_png": None, "video_separate_h264": None}
+        config.update(given or {})
+        config["realtime_endpoints"] = [
+            {"id": self._uuid("realtime_endpoint"), **endpoint} for endpoint in config["realtime_endpoints"] or []]
+        return config
+
+    def bot(self, bot_id: str) -> dict:
+        bot = self.store.get(BOT, bot_id)
+        if bot is None:
+            raise NotFound("Not found.")
+        return bot
+
+    def bots(self) -> list[dict]:
+        return self.store.find(BOT)
+
+    def status(self, bot: dict) -> str | None:
+        return bot["status_changes"][-1]["code"] if bot["status_changes"] else None
+
+    def update(self, bot_id: str, body: dict) -> dict:
+        with self.store.transaction():
+            bot = self._scheduled_only(bot_id, "update")
+            if "meeting_url" in body:
+                bot["meeting_url"], bot["meeting_url_raw"] = urls.parse(body["meeting_url"]), body["meeting_url"]
+            for field in ("bot_name", "metadata", "variant", "chat", "zoom", "google_meet", "breakout_room"):
+                if field in body:
+                    bot[field] = body[field]
+            if "recording_config" in body:
+                bot["recording_config"] = self._recording_config(body["recording_config"])
+            if "automatic_leave" in body:
+                bot["automatic_leave"] = _merge(LEAVE_DEFAULTS, body["automatic_leave"] or {})
+            if "join_at" in body:
+                join_at = parse_iso(body["join_at"])
+                if join_at - self.clock.now() < self.setting("dispatch_seconds"):
+                    raise Invalid("Not enough time to launch new bot.", {"code": "update_bot_failed"})
+                bot["join_at"] = join_at
+                self.engine.timeline.at(join_at - self.setting("dispatch_seconds"), f"{NAME}.dispatch", {"bot": bot_id})
+                self.engine.timeline.at(join_at, f"{NAME}.join", {"bot": bot_id})
+            return self.store.put(BOT, bot_id, bot)
+
+    def destroy(self, bot_id: str) -> None:
+        with self.store.transaction():
+            self._scheduled_only(bot_id, "delete", status=405)
+            self.store.delete(BOT, bot_id)
+
+    def _scheduled_only(self, bot_id: str, what: str, status: int = 400) -> dict:
+        bot = self.bot(bot_id)
+        if bot["join_at"] is None or bot["dispatched"]:
+            error = Invalid("Only non-dispatched bots can be updated." if what == "update"
+                            else "Only scheduled bots that have not been dispatched can be deleted.",
+                            {"code": "update_bot_failed" if what == "update" else "cannot_delete_dispatched_bot"})
+            error.status = status
+            raise error
+        return bot
+
+    # -- the status machine ----------------------------------------------------------------
+    def _change(self, bot: dict, code: str, sub_code: str | None = None) -> None:
+        now = self.clock.now()
+        bot["status_changes"].append({"code": code, "message": MESSAGES.get(code, code), "created_at": iso(now),
+                                      "sub_code": sub_code})
+        self.store.put(BOT, bot["id"], bot)
+        self._webhook(f"bot.{code}", {"data": {"code": code, "sub_code": sub_code, "updated_at": iso(now)},
+                                      "bot": {"id": bot["id"], "metadata": bot["metadata"]}})
+
+    def _on_dispatch(self, payload: dict) -> None:
+        bot = self.store.get(BOT, payload["bot"])
+        if bot is None or bot["dispatched"]:
+            return
+        bot["dispatched"] = True
+        self.store.put(BOT, bot["id"], bot)
+        if bot["join_at"] is None:
+            self._on_join(payload)
+
+    def _on_join(self, payload: dict) -> None:
+        bot = self.store.get(BOT, payload["bot"])
+        if bot is None or self.status(bot) is not None:
+            return
+        bot["join_at"] = None  # cleared once the bot joins
+        self._change(bot, "joining_call")
+        scenario = bot["scenario"]
+        if scenario in ("meeting_not_found", "bot_errored"):
+            self._after(self.setting("join_seconds"), "timeout", {"bot": bot["id"], "why": scenario})
+        elif scenario == "waiting_room":
+            self._after(self.setting("join_seconds"), "timeout", {"bot": bot["id"], "why": "waiting_room_enter"})
+        else:
+            self._after(self.setting("join_seconds"), "admitted", {"bot": bot["id"]})
+
+    def _on_admitted(self, payload: dict) -> None:
+        bot = self.store.get(BOT, payload["bot"])
+        if bot is None or self.status(bot) not in ("joining_call", "in_waiting_room"):
+            return
+        self._change(bot, "in_call_not_recording")
+        leave = bot["automatic_leave"]
+        if bot["scenario"] == "no_one_joined":
+            self._after(leave["noone_joined_timeout"], "timeout", {"bot": bot["id"], "why": "noone_joined"})
+            return
+        seed = self.engine.config.seed
+        now = self.clock.now()
+        for i in range(self.setting("participants")):
+            person = {"id": 100 + i, "name": person_name(seed, f"{bot['id']}:{i}"), "is_host": i == 0,
+                      "platform": "desktop", "extra_data": None, "joined": now, "left": None}
+            bot["participants"].append(person)
+            self._participant_event(bot, "join", person)
+        self.store.put(BOT, bot["id"], bot)
+        for person in bot["participants"]:
+            self._after(self.setting("meeting_seconds"), "participant_leave", {"bot": bot["id"], "id": person["id"]})
+        if bot["scenario"] == "permission_denied":
+            self._change(bot, "recording_permission_denied", "zoom_local_recording_request_denied_by_host")
+            self._after(leave["recording_permission_denied_timeout"], "timeout", {"bot": bot["id"], "why": "permission"})
+        elif bot["recording_config"]["start_recording_on"] != "manual":
+            self._after(1, "recording", {"bot": bot["id"]})
+        if bot["scenario"] == "kicked":
+            self._after(60, "timeout", {"bot": bot["id"], "why": "kicked"})
+        elif bot["scenario"] == "ended_by_host":
+            self._after(120, "timeout", {"bot": bot["id"], "why": "ended_by_host"})
+
+    def _on_recording(self, payload: dict) -> None:
+        bot = self.store.get(BOT, payload["bot"])
+        if bot is None or self.status(bot) not in ("in_call_not_recording", "recording_permission_allowed"):
+            return
+        self.start_recording(bot)
+
+    def start_recording(self, bot: dict) -> None:
+        """The bot starts recording: a recording and its artifacts come into being, processing."""
+        now = self.clock.now()
+        recording_id = self._uuid("recording")
+        config = bot["recording_config"]
+        recording = {"id": recording_id, "bot_id": bot["id"], "created_at": now, "started_at": now,
+                     "completed_at": None, "expires_at": None, "metadata": config.get("metadata") or {},
+                     "status": {"code": "processing", "sub_code": None, "updated_at": iso(now)},
+                     "realtime_endpoints": [e["id"] for e in config["realtime_endpoints"]], "artifacts": {}}
+        wanted = {"video_mixed": config.get("video_mixed_mp4") is not None,
+                  "participant_events": config.get("participant_events") is not None,
+                  "meeting_metadata": config.get("meeting_metadata") is not None,
+                  "transcript": bool(config.get("transcript")),
+                  "audio_mixed": config.get("audio_mixed_mp3") is not None or config.get("audio_mixed_raw") is not None,
+                  "video_separate": config.get("video_separate_mp4") is not None,
+                  "audio_separate": config.get("audio_separate_mp3") is not None or config.get("audio_separate_raw") is not None}
+        for kind, on in wanted.items():
+            if on:
+                recording["artifacts"].setdefault(kind, []).append(self._artifact(recording, kind, config))
+        self.store.put(RECORDING, recording_id, recording, bot["id"])
+        bot["recordings"].append(recording_id)
+        bot["recording_on"] = True
+        self._change(bot, "in_call_recording")
+        self._recording_webhook(recording, "recording.processing")
+        timeout = bot["automatic_leave"].get("in_call_recording_timeout")
+        if timeout:
+            self._after(timeout, "timeout", {"bot": bot["id"], "why": "in_call_recording"})
+        if any(e["type"] == "webhook" and ("transcript.data" in e["events"] or "transcript.partial_data" in e["events"])
+               for e in config["realtime_endpoints"]):
+            for i, segment in enumerate(self.segments(bot, self.setting("meeting_seconds"))):
+                self._after(segment.end, "speech", {"bot": bot["id"], "index": i, "recording": recording_id})
+
+    def _artifact(self, recording: dict, kind: str, config: dict, provider: dict | None = None) -> str:
+        artifact_id = self._uuid(kind)
+        now = self.clock.now()
+        fmt = {"video_mixed": "mp4", "video_separate": "mp4",
+               "audio_mixed": "mp3" if config.get("audio_mixed_mp3") is not None else "raw",
+               "audio_separate": "mp3" if config.get("audio_separate_mp3") is not None else "raw"}.get(kind)
+        artifact = {"id": artifact_id, "kind": kind, "recording_id": recording["id"], "created_at": iso(now),
+                    "status": {"code": "processing", "sub_code": None, "updated_at": iso(now)},
+                    "metadata": {}, "format": fmt, "keys": {}, "parts": []}
+        if kind == "transcript":
+            chosen = provider or (config.get("transcript") or {}).get("provider") or {"recallai_streaming": {}}
+            artifact["provider"] = chosen
+            artifact["diarization"] = (config.get("transcript") or {}).get("diarization") or {
+                "use_separate_streams_when_available": False}
+        self.store.put(ARTIFACT, artifact_id, artifact, recording["id"])
+        self._artifact_webhook(artifact, recording, "processing")
+        return artifact_id
+
+    def _on_speech(self, payload: dict) -> None:
+        bot = self.store.get(BOT, payload["bot"])
+        if bot is None or self.status(bot) != "in_call_recording":
+            return
+        segment = self.segments(bot, self.setting("meeting_seconds"))[payload["index"]]
+        people = {p["id"]: p for p in bot["participants"]}
+        recording = self.store.get(RECORDING, payload["recording"])
+        origin = recording["started_at"]
+        words = [{"text": w, "start_timestamp": files.stamp(origin + segment.start, origin),
+                  "end_timestamp": files.stamp(origin + segment.end, origin)} for w in segment.text.split()]
+        data = {"words": words, "participant": files.participant(people[segment.speaker["id"]])}
+        self._realtime(bot, "transcript.data", data, recording, "transcript")
+
+    def _on_participant_leave(self, payload: dict) -> None:
+        bot = self.store.get(BOT, payload["bot"])
+        if bot is None or self.status(bot) not in ("in_call_not_recording", "in_call_recording",
+                                                    "recording_permission_allowed", "recording_permission_denied"):
+            return
+        for person in bot["participants"]:
+            if person["id"] == payload["id"] and person["left"] is None:
+                person["left"] = self.clock.now()
+                self._participant_event(bot, "leave", person)
+        self.store.put(BOT, bot["id"], bot)
+        if all(p["left"] is not None for p in bot["participants"]):
+            self._after(bot["automatic_leave"]["everyone_left_timeout"]["timeout"], "everyone_left", {"bot": bot["id"]})
+
+    def _on_everyone_left(self, payload: dict) -> None:
+        bot = self.store.get(BOT, payload["bot"])
+        if bot is not None and bot["left_at"] is None and all(p["left"] is not None for p in bot["participants"]):
+            self._end_call(bot, "timeout_exceeded_everyone_left")
+
+    def _on_timeout(self, payload: dict) -> None:
+        bot = self.store.get(BOT, payload["bot"])
+        if bot is None or bot["left_at"] is not None:
+            return
+        why, status = payload["why"], self.status(bot)
+        if why in ("meeting_not_found", "bot_errored") and status == "joining_call":
+            self._fatal(bot, why)
+        elif why == "waiting_room_enter" and status == "joining_call":
+            self._change(bot, "in_waiting_room")
+            wait, limit = self.setting("waiting_room_seconds"), bot["automatic_leave"]["waiting_room_timeout"]
+            if wait < limit:
+                self._after(wait, "admitted", {"bot": bot["id"]})
+            else:
+                self._after(limit, "timeout", {"bot": bot["id"], "why": "waiting_room"})
+        elif why == "waiting_room" and status == "in_waiting_room":
+            self._end_call(bot, "timeout_exceeded_waiting_room")
+        elif why == "noone_joined" and not bot["participants"]:
+            self._end_call(bot, "timeout_exceeded_noone_joined")
+        elif why == "permission" and status == "recording_permission_denied":
+            self._end_call(bot, "timeout_exceeded_recording_permission_denied")
+        elif why == "in_call_recording" and status == "in_call_recording":
+            self._end_call(bot, "timeout_exceeded_in_call_recording")
+        elif why == "kicked" and status in ("in_call_recording", "in_call_not_recording"):
+            self._end_call(bot, "bot_kicked_from_call")
+        elif why == "ended_by_host" and status in ("in_call_recording", "in_call_not_recording"):
+            self._end_call(bot, "call_ended_by_host")
+
+    def leave_call(self, bot_id: str) -> dict:
+        with self.store.transaction():
+            bot = self.bot(bot_id)
+            if self.status(bot) in (None, "call_ended", "done", "fatal", "media_expired"):
+                raise Invalid("The bot is not in a call.", {"code": "cannot_command_completed_bot"
+                              if self.status(bot) else "cannot_command_unstarted_bot"})
+            self._end_call(bot, "bot_received_leave_call")
+            return self.bot(bot_id)
+
+    def recording_command(self, bot_id: str, command: str) -> dict:
+        """start_recording, stop_recording, pause_recording, resume_recording."""
+        with self.store.transaction():
+            bot = self.bot(bot_id)
+            status = self.status(bot)
+            if status in (None, "joining_call", "in_waiting_room"):
+                raise Invalid("The bot has not joined the call yet.", {"code": "cannot_command_unstarted_bot"})
+            if status in ("call_ended", "done", "fatal", "media_expired"):
+                raise Invalid("The bot has already left the call.", {"code": "cannot_command_completed_bot"})
+            current = self.store.get(RECORDING, bot["recordings"][-1]) if bot["recordings"] else None
+            live = current if current and current["completed_at"] is None and current["status"]["code"] != "done" else None
+            if command == "start_recording" and status != "in_call_recording":
+                self.start_recording(bot)
+            elif command == "stop_recording" and status == "in_call_recording" and live:
+                live["completed_at"] = self.clock.now()
+                self.store.put(RECORDING, live["id"], live, bot["id"])
+                self._after(self.setting("processing_seconds"), "processed", {"recording": live["id"]})
+                self._change(bot, "in_call_not_recording")
+            elif command in ("pause_recording", "resume_recording") and live:
+                paused = live["status"]["code"] == "paused"
+                if paused == (command == "pause_recording"):
+                    raise Invalid(f"The recording is already {'paused' if paused else 'running'}.",
+                                  {"code": "invalid_recording_state"})
+                live["status"] = {"code": "paused" if not paused else "processing", "sub_code": None,
+                                  "updated_at": iso(self.clock.now())}
+                self.store.put(RECORDING, live["id"], live, bot["id"])
+                self._recording_webhook(live, f"recording.{live['status']['code']}")
+            else:
+                raise Invalid(f"Cannot {command.replace('_', ' ')} while the bot is {status}.",
+                              {"code": "invalid_recording_state"})
+            return self.bot(bot_id)
+
+    def force(self, bot_id: str, outcome: str) -> dict:
+        with self.store.transaction():
+            bot = self.bot(bot_id)
+            status = self.status(bot)
+            if outcome == "fatal" and status in (None, "joining_call", "in_waiting_room"):
+                self._fatal(bot, "bot_errored")
+            elif outcome == "admit" and status == "in_waiting_room":
+                self._on_admitted({"bot": bot_id})
+            elif outcome == "kicked" and status in ("in_call_not_recording", "in_call_recording"):
+                self._end_call(bot, "bot_kicked_from_call")
+            elif outcome == "host_ends" and status in ("in_call_not_recording", "in_call_recording"):
+                self._end_call(bot, "call_ended_by_host")
+            elif outcome == "everyone_leaves" and status in ("in_call_not_recording", "in_call_recording"):
+                for person in bot["participants"]:
+                    if person["left"] is None:
+                        self._on_participant_leave({"bot": bot_id, "id": person["id"]})
+            else:
+                raise Invalid(f"Cannot force {outcome} while the bot is {status or 'not started'}.")
+            return self.bot(bot_id)
+
+    def _fatal(self, bot: dict, sub_code: str) -> None:
+        bot["left_at"] = self.clock.now()
+        self._change(bot, "fatal", sub_code)
+
+    def _end_call(self, bot: dict, sub_code: str) -> None:
+        now = self.clock.now()
+        bot["left_at"] = now
+        for person in bot["participants"]:
+            if person["left"] is None:
+                person["left"] = now
+                self._participant_event(bot, "leave", person)
+        self._change(bot, "call_ended", sub_code)
+        for recording in self.store.find(RECORDING, bot["id"]):
+            if recording["status"]["code"] in ("processing", "paused") and recording["completed_at"] is None:
+                recording["completed_at"] = now
+                self.store.put(RECORDING, recording["id"], recording, bot["id"])
+                self._after(self.setting("processing_seconds"), "processed", {"recording": recording["id"]})
+        if not bot["recordings"]:
+            self._change(bot, "done")
+
+    # -- after the call --------------------------------------------------------------------
+    def _on_processed(self, payload: dict) -> None:
+        recording = self.store.get(RECORDING, payload["recording"])
+        if recording is None or recording["status"]["code"] not in ("processing", "paused"):
+            return
+        bot = self.store.get(BOT, recording["bot_id"])
+        now = self.clock.now()
+        retention = bot["recording_config"].get("retention")
+        if retention and retention.get("type") == "timed":
+            recording["expires_at"] = now + retention["hours"] * 3600
+            self._after(retention["hours"] * 3600, "expire", {"recording": recording["id"]})
+        for kind, ids in recording["artifacts"].items():
+            for artifact_id in ids:
+                self._produce(self.store.get(ARTIFACT, artifact_id), recording, bot)
+        recording["status"] = {"code": "done", "sub_code": None, "updated_at": iso(now)}
+        self.store.put(RECORDING, recording["id"], recording, bot["id"])
+        self._recording_webhook(recording, "recording.done")
+        if self.status(bot) == "call_ended":
+            self._change(bot, "done")
+
+    def _produce(self, artifact: dict, recording: dict, bot: dict) -> None:
+        """Write an artifact's files and mark it done."""
+        kind, origin = artifact["kind"], recording["started_at"]
+        duration = max(1.0, (recording["completed_at"] or self.clock.now()) - origin)
+        seed = stable_int(self.engine.config.seed, artifact["id"])
+        people = {p["id"]: p for p in bot["participants"]}
+        folder = f"{NAME}/{recording['id']}/{kind}/{artifact['id']}"
+        put = lambda name, content, ctype: self._put(artifact, name, f"{folder}/{name}", content, ctype)  # noqa: E731
+        if kind == "video_mixed":
+            put("video.mp4", media.mp4(duration, seed), "video/mp4")
+        elif kind == "audio_mixed":
+            put(f"audio.{artifact['format']}", media.mp3(duration, seed) if artifact["format"] == "mp3"
+                else media.raw_pcm(duration, seed), "audio/mpeg" if artifact["format"] == "mp3" else "application/octet-stream")
+        elif kind == "participant_events":
+            put("participant_events.json", _json(files.participant_events(bot["events"], origin)), "application/json")
+            put("speaker_timeline.json", _json(files.speaker_timeline(self.segments(bot, duration), people, origin)),
+                "application/json")
+            put("participants.json", _json(files.participants(list(people.values()))), "application/json")
+        elif kind == "transcript":
+            provider = next(iter(artifact["provider"]))
+            said = self.segments(bot, duration, provider)
+            put("transcript.json", _json(files.transcript(said, people)), "application/json")
+            put("provider_data.json", _json(files.provider_data(self._uuid("part"), self.clock.now(), provider, said)),
+                "application/json")
+        elif kind in ("video_separate", "audio_separate"):
+            for person in people.values():
+                part_id = self._uuid("part")
+                video = kind == "video_separate"
+                ext = "mp4" if video else artifact["format"]
+                content = media.mp4(duration, seed + person["id"]) if video else (
+                    media.mp3(duration, seed + person["id"]) if ext == "mp3" else media.raw_pcm(duration, seed + person["id"]))
+                key = f"{folder}/{part_id}.{ext}"
+                self.engine.links.put(key, content, "video/mp4" if video else "audio/mpeg", f"{part_id}.{ext}")
+                artifact["parts"].append({"id": part_id, "participant_id": person["id"], "key": key,
+                                          "start": max(origin, person["joined"]),
+                                          "duration": round((person["left"] or origin + duration) - max(origin, person["joined"]), 3)})
+            artifact["keys"]["parts.json"] = f"{folder}/parts.json"
+        self._set_status(artifact, recording, "done")
+
+    def _put(self, artifact: dict, name: str, key: str, content: bytes, content_type: str) -> None:
+        self.engine.links.put(key, content, content_type, name)
+        artifact["keys"][name] = key
+
+    def _set_status(self, artifact: dict, recording: dict, code: str, sub_code: str | None = None) -> None:
+        artifact["status"] = {"code": code, "sub_code": sub_code, "updated_at": iso(self.clock.now())}
+        self.store.put(ARTIFACT, artifact["id"], artifact, recording["id"])
+        self._artifact_webhook(artifact, recording, code)
+
+    def create_transcript(self, recording_id: str, body: dict) -> dict:
+        with self.store.transaction():
+            recording = self.recording(recording_id)
+            if recording["status"]["code"] != "done":
+                raise Invalid("The recording is not done yet.", {"code": "recording_not_done"})
+            existing = recording["artifacts"].get("transcript", [])
+            if len(existing) >= MAX_TRANSCRIPTS:
+                raise Invalid(f"A recording can have at most {MAX_TRANSCRIPTS} transcripts.",
+                              {"code": "too_many_transcripts"})
+            bot = self.store.get(BOT, recording["bot_id"])
+            artifact_id = self._artifact(recording, "transcript", bot["recording_config"], provider=body["provider"])
+            artifact = self.store.get(ARTIFACT, artifact_id)
+            artifact["metadata"] = body.get("metadata") or {}
+            if body.get("diarization"):
+                artifact["diarization"] = body["diarization"]
+            self.store.put(ARTIFACT, artifact_id, artifact, recording_id)
+            recording["artifacts"].setdefault("transcript", []).append(artifact_id)
+            self.store.put(RECORDING, recording_id, recording, recording["bot_id"])
+            self._after(self.setting("transcript_seconds"), "transcribed", {"artifact": artifact_id})
+            return artifact
+
+    def _on_transcribed(self, payload: dict) -> None:
+        artifact = self.store.get(ARTIFACT, payload["artifact"])
+        if artifact is None or artifact["status"]["code"] != "processing":
+            return
+        recording = self.store.get(RECORDING, artifact["recording_id"])
+        self._produce(artifact, recording, self.store.get(BOT, recording["bot_id"]))
+
+    # -- deletion and retention ------------------------------------------------------------
+    def delete_artifact(self, artifact_id: str, kind: str) -> None:
+        with self.store.transaction():
+            artifact = self.artifact(artifact_id, kind)
+            self._delete_files(artifact)
+            self._set_status(artifact, self.store.get(RECORDING, artifact["recording_id"]), "deleted")
+
+    def delete_recording(self, recording_id: str, reason: str = "deleted") -> None:
+        with self.store.transaction():
+            recording = self.recording(recording_id)
+            self._delete_recording(recording)
+
+    def _delete_recording(self, recording: dict) -> None:
+        for ids in recording["artifacts"].values():
+            for artifact_id in ids:
+                artifact = self.store.get(ARTIFACT, artifact_id)
+                if artifact["status"]["code"] != "deleted":
+                    self._delete_files(artifact)
+                    self._set_status(artifact, recording, "deleted")
+        recording["status"] = {"code": "deleted", "sub_code": None, "updated_at": iso(self.clock.now())}
+        self.store.put(RECORDING, recording["id"], recording, recording["bot_id"])
+        self._recording_webhook(recording, "recording.deleted")
+
+    def delete_media(self, bot_id: str) -> dict:
+        with self.store.transaction():
+            bot = self.bot(bot_id)
+            for recording in self.store.find(RECORDING, bot_id):
+                if recording["status"]["code"] != "deleted":
+                    self._delete_recording(recording)
+            return self.bot(bot_id)
+
+    def _on_expire(self, payload: dict) -> None:
+        recording = self.store.get(RECORDING, payload["recording"])
+        if recording is None or recording["status"]["code"] == "deleted":
+            return
+        self._delete_recording(recording)
+        bot = self.store.get(BOT, recording["bot_id"])
+        self._change(bot, "media_expired")
+
+    def _delete_files(self, artifact: dict) -> None:
+        for key in artifact["keys"].values():
+            self.engine.links.delete(key)
+        for part in artifact["parts"]:
+            self.engine.links.delete(part["key"])
+        artifact["keys"], artifact["parts"] = {}, []
+
+    # -- reading ---------------------------------------------------------------------------
+    def recording(self, recording_id: str) -> dict:
+        recording = self.store.get(RECORDING, recording_id)
+        if recording is None:
+            raise NotFound("Not found.")
+        return recording
+
+    def recordings(self) -> list[dict]:
+        return self.store.find(RECORDING)
+
+    def artifact(self, artifact_id: str, kind: str) -> dict:
+        artifact = self.store.get(ARTIFACT, artifact_id)
+        if artifact is None or artifact["kind"] != kind:
+            raise NotFound("Not found.")
+        return artifact
+
+    def artifacts(self, kind: str) -> list[dict]:
+        return [a for a in self.store.find(ARTIFACT) if a["kind"] == kind]
+
+    def segments(self, bot: dict, duration: float, provider: str = "") -> list:
+        speakers = tuple({"id": p["id"], "name": p["name"]} for p in bot["participants"]) or ({"id": 100, "name": "Guest"},)
+        return speech(self.engine.config.seed, f"{NAME}:{bot['id']}:{provider}", [Room("main", 0, max(duration, 1), speakers)])
+
+    def link(self, key: str | None) -> str | None:
+        return self.engine.links.mint(key, LINK_LIFETIME) if key else None
+
+    def parts_link(self, artifact: dict) -> str | None:
+        """The parts file lists a fresh link per part, so it is written anew whenever it is linked."""
+        if artifact["status"]["code"] != "done" or "parts.json" not in artifact["keys"]:
+            return None
+        recording = self.store.get(RECORDING, artifact["recording_id"])
+        bot = self.store.get(BOT, recording["bot_id"])
+        people = {p["id"]: p for p in bot["participants"]}
+        parts = [{"id": p["id"], "participant": people[p["participant_id"]], "start": p["start"],
+                  "duration": p["duration"], "download_url": self.link(p["key"])} for p in artifact["parts"]]
+        content = _json(files.separate_parts(parts, recording["started_at"], artifact["kind"] == "video_separate"))
+        self.engine.links.put(artifact["keys"]["parts.json"], content, "application/json", "parts.json")
+        return self.link(artifact["keys"]["parts.json"])
+
+    # -- webhooks --------------------------------------------------------------------------
+    def _webhook(self, event: str, data: dict) -> None:
+        body = {"event": event, "data": data}
+        for url in self.setting("webhook_endpoints"):
+            message_id = "msg_" + hashlib.sha256(self._uuid("svix").encode()).hexdigest()[:27]
+            self.engine.webhooks.enqueue(NAME, event, url, body, secret=self.setting("webhook_secret"),
+                                         delivery_id=message_id, order_key=url)
+
+    def _recording_webhook(self, recording: dict, event: str) -> None:
+        bot = self.store.get(BOT, recording["bot_id"])
+        self._webhook(event, {"data": dict(recording["status"]), "recording": {"id": recording["id"],
+                              "metadata": recording["metadata"]},
+                              "bot": {"id": bot["id"], "metadata": bot["metadata"]} if bot else None})
+
+    def _artifact_webhook(self, artifact: dict, recording: dict, code: str) -> None:
+        bot = self.store.get(BOT, recording["bot_id"])
+        self._webhook(f"{artifact['kind']}.{code}", {
+            "data": dict(artifact["status"]), artifact["kind"]: {"id": artifact["id"], "metadata": artifact["metadata"]},
+            "recording": {"id": recording["id"], "metadata": recording["metadata"]},
+            "bot": {"id": bot["id"], "metadata": bot["metadata"]} if bot else None})
+
+    def _participant_event(self, bot: dict, action: str, person: dict) -> None:
+        event = {"id": self._uuid("participant_event"), "action": action, "participant": files.participant(person),
+                 "at": self.clock.now(), "data": None}
+        bot["events"].append(event)
+        recording = self.store.get(RECORDING, bot["recordings"][-1]) if bot["recordings"] else None
+        origin = recording["started_at"] if recording else self.clock.now()
+        self._realtime(bot, f"participant_events.{action}", {"participant": files.participant(person),
+                       "timestamp": files.stamp(event["at"], origin), "data": None}, recording, "participant_events")
+
+    def _realtime(self, bot: dict, event: str, data: dict, recording: dict | None, kind: str) -> None:
+        for endpoint in bot["recording_config"]["realtime_endpoints"]:
+            if endpoint["type"] != "webhook" or event not in endpoint.get("events", []):
+                continue
+            artifact_ids = (recording or {}).get("artifacts", {}).get(kind, [])
+            body = {"event": event, "data": {
+                "data": data, "realtime_endpoint": {"id": endpoint["id"], "metadata": endpoint.get("metadata", {})},
+                kind: {"id": artifact_ids[0], "metadata": {}} if artifact_ids else None,
+                "recording": {"id": recording["id"], "metadata": recording["metadata"]} if recording else None,
+                "bot": {"id": bot["id"], "metadata": bot["metadata"]}}}
+            self.engine.webhooks.enqueue(NAME, event, endpoint["url"], body, policy=f"{NAME}.realtime",
+                                         order_key=f"{bot['id']}:{endpoint['id']}")
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
+
+
+def _merge(defaults: dict, given: dict) -> dict:
+    out = dict(defaults)
+    for key, value in given.items():
+        out[key] = _merge(defaults[key], value) if isinstance(defaults.get(key), dict) and isinstance(value, dict) else value
+    return out
