@@ -39,3 +39,17 @@ def ms(emulator):
     from helpers import MeetStreamClient
 
     return MeetStreamClient(emulator)
+
+
+@pytest.fixture
+def recall(emulator):
+    from helpers import RecallClient
+
+    return RecallClient(emulator)
+
+
+@pytest.fixture(scope="session")
+def recall_oracle():
+    from helpers import RecallOracle
+
+    return RecallOracle()

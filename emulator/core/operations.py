@@ -46,6 +46,8 @@ def query_errors(view: Callable[..., Any], args: Any) -> list[str]:
     """Problems with the query string against the view's declared parameters, each naming its parameter."""
     from jsonschema import Draft202012Validator
 
+    from .schemas import FORMATS
+
     op: Operation | None = getattr(view, "__openapi__", None)
     problems = []
     for param in op.query if op else ():
@@ -71,6 +73,6 @@ def query_errors(view: Callable[..., Any], args: Any) -> list[str]:
         except ValueError:
             problems.append(f"{param.name}: {values[0]!r} is not a valid {kind}")
             continue
-        for error in Draft202012Validator(param.schema).iter_errors(value):
+        for error in Draft202012Validator(param.schema, format_checker=FORMATS).iter_errors(value):
             problems.append(f"{param.name}: {error.message}")
     return problems

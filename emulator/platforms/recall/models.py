@@ -33,11 +33,9 @@ ASYNC_PROVIDERS = ("assembly_ai_async", "deepgram_async", "gladia_v2_async", "re
 MAX_TRANSCRIPTS = 10
 LEAVE_DEFAULTS = {"waiting_room_timeout": 1200, "noone_joined_timeout": 1200,
                   "everyone_left_timeout": {"timeout": 2, "activate_after": None},
-                  "in_call_not_recording_timeout": 3600, "in_call_recording_timeout": None,
-                  "recording_permission_denied_timeout": 30,
+                  "in_call_not_recording_timeout": 3600, "recording_permission_denied_timeout": 30,
                   "silence_detection": {"timeout": 3600, "activate_after": 1200},
-                  "bot_detection": {"using_participant_events": {"timeout": 600, "activate_after": 1200},
-                                    "using_participant_names": {"timeout": 3600, "activate_after": 1200}}}
+                  "bot_detection": {"using_participant_events": {"timeout": 600, "activate_after": 1200}}}
 MESSAGES = {"joining_call": "Bot is joining the call", "in_waiting_room": "Bot is in the waiting room",
             "in_call_not_recording": "Bot joined the call", "recording_permission_allowed": "Recording permission granted",
             "recording_permission_denied": "Recording permission denied", "in_call_recording": "Bot is recording",
@@ -269,14 +267,15 @@ class Recall:
                   "audio_mixed": config.get("audio_mixed_mp3") is not None or config.get("audio_mixed_raw") is not None,
                   "video_separate": config.get("video_separate_mp4") is not None,
                   "audio_separate": config.get("audio_separate_mp3") is not None or config.get("audio_separate_raw") is not None}
-        for kind, on in wanted.items():
-            if on:
-                recording["artifacts"].setdefault(kind, []).append(self._artifact(recording, kind, config))
         self.store.put(RECORDING, recording_id, recording, bot["id"])
         bot["recordings"].append(recording_id)
         bot["recording_on"] = True
         self._change(bot, "in_call_recording")
         self._recording_webhook(recording, "recording.processing")
+        for kind, on in wanted.items():
+            if on:
+                recording["artifacts"].setdefault(kind, []).append(self._artifact(recording, kind, config))
+        self.store.put(RECORDING, recording_id, recording, bot["id"])
         timeout = bot["automatic_leave"].get("in_call_recording_timeout")
         if timeout:
             self._after(timeout, "timeout", {"bot": bot["id"], "why": "in_call_recording"})
@@ -290,7 +289,8 @@ class Recall:
         now = self.clock.now()
         fmt = {"video_mixed": "mp4", "video_separate": "mp4",
                "audio_mixed": "mp3" if config.get("audio_mixed_mp3") is not None else "raw",
-               "audio_separate": "mp3" if config.get("audio_separate_mp3") is not None else "raw"}.get(kind)
+               # Recall's schema knows raw and ogg for separate audio: the parts are raw PCM.
+               "audio_separate": "raw"}.get(kind)
         artifact = {"id": artifact_id, "kind": kind, "recording_id": recording["id"], "created_at": iso(now),
                     "status": {"code": "processing", "sub_code": None, "updated_at": iso(now)},
                     "metadata": {}, "format": fmt, "keys": {}, "parts": []}

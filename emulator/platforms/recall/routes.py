@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ...core.engine import Engine
 
 ERR = "error"
+BAD = "error.request"
 PAGE_SIZE = 20
 BOT_STATUSES = ["analysis_done", "analysis_failed", "call_ended", "done", "fatal", "in_call_not_recording",
                 "in_call_recording", "in_waiting_room", "joining_call", "media_expired", "ready", "recording_done",
@@ -113,7 +114,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     dt = {"type": "string", "format": "date-time"}
 
     @bp.post(f"{v1}/bot/")
-    @operation("Create a bot (it joins now, or at join_at)", {201: "bot", 400: "error.fields", **auth},
+    @operation("Create a bot (it joins now, or at join_at)", {201: "bot", 400: BAD, **auth},
                request="bot.create.request")
     @authenticated
     def create_bot() -> Response:
@@ -123,7 +124,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response(bot_view(model, bot), status)
 
     @bp.get(f"{v1}/bot/")
-    @operation("List bots (page pagination)", {200: "bots.list.response", 400: ERR, 404: ERR, **auth}, query=(
+    @operation("List bots (page pagination)", {200: "bots.list.response", 400: BAD, 404: ERR, **auth}, query=(
         Param("page", {"type": "integer", "minimum": 1}), Param("join_at_after", dt), Param("join_at_before", dt),
         Param("meeting_url", {"type": "string"}),
         Param("platform", {"enum": ["zoom", "google_meet", "microsoft_teams"]}),
@@ -164,7 +165,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
 
     @bp.patch(f"{v1}/bot/<uuid:bot_id>/")
     @operation("Change a scheduled bot that has not been dispatched",
-               {200: "bot", 400: ERR, 404: ERR, **auth}, request="bot.update.request")
+               {200: "bot", 400: BAD, 404: ERR, **auth}, request="bot.update.request")
     @authenticated
     def update_bot(bot_id: UUID) -> Response:
         return json_response(bot_view(model, model.update(str(bot_id), body("bot.update.request"))))
@@ -178,7 +179,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
 
     def bot_command(name: str, summary: str, method: Callable[[str], dict]) -> None:
         @bp.post(f"{v1}/bot/<uuid:bot_id>/{name}/", endpoint=name)
-        @operation(summary, {200: "bot", 400: ERR, 404: ERR, **auth})
+        @operation(summary, {200: "bot", 400: BAD, 404: ERR, **auth})
         @authenticated
         def command(bot_id: UUID) -> Response:
             return json_response(bot_view(model, method(str(bot_id))))
@@ -190,7 +191,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
                     lambda bot_id, c=command_name: model.recording_command(bot_id, c))
 
     @bp.get(f"{v1}/recording/")
-    @operation("List recordings (cursor pagination)", {200: "recordings.list.response", 400: ERR, 404: ERR, **auth},
+    @operation("List recordings (cursor pagination)", {200: "recordings.list.response", 400: BAD, 404: ERR, **auth},
                query=(Param("cursor", {"type": "string"}), Param("bot_id", {"type": "string", "format": "uuid"}),
                       Param("created_at_after", dt), Param("created_at_before", dt),
                       Param("status_code", {"enum": ["done", "failed", "paused", "processing"]})))
@@ -219,7 +220,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
 
     @bp.post(f"{v1}/recording/<uuid:recording_id>/create_transcript/")
     @operation("Transcribe a recording with an async provider (at most 10 per recording)",
-               {200: "artifact.transcript", 400: ERR, 404: ERR, **auth}, request="create_transcript.request")
+               {200: "artifact.transcript", 400: BAD, 404: ERR, **auth}, request="create_transcript.request")
     @authenticated
     def create_transcript(recording_id: UUID) -> Response:
         artifact = model.create_transcript(str(recording_id), body("create_transcript.request"))
@@ -228,7 +229,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     for kind in ("transcript", "audio_mixed", "audio_separate", "video_mixed", "video_separate"):
         def register(kind: str = kind) -> None:
             @bp.get(f"{v1}/{kind}/", endpoint=f"list_{kind}")
-            @operation(f"List {kind} artifacts", {200: f"{kind}.list.response", 400: ERR, 404: ERR, **auth},
+            @operation(f"List {kind} artifacts", {200: f"{kind}.list.response", 400: BAD, 404: ERR, **auth},
                        query=(Param("cursor", {"type": "string"}), Param("recording_id", {"type": "string", "format": "uuid"}),
                               Param("created_at_after", dt), Param("created_at_before", dt),
                               Param("status_code", {"enum": ["done", "failed", "processing"]})))
