@@ -75,10 +75,11 @@ class Engine:
         while True:
             ran += self.timeline.catch_up(until)
             self.webhooks.wait_idle(timeout)
-            due = self.store.next_due()
-            limit = self.clock.now() if until is None else until
-            if due is None or due > limit:
-                return ran
+            with self.timeline.lock:  # the background ticker may be dispatching something right now
+                due = self.store.next_due()
+                limit = self.clock.now() if until is None else until
+                if self.webhooks.idle() and (due is None or due > limit):
+                    return ran
 
     def advance(self, seconds: float) -> int:
         if seconds < 0:

@@ -37,6 +37,11 @@ class Timeline:
     def after(self, seconds: float, action: str, payload: dict) -> None:
         self.at(self._clock.now() + seconds, action, payload)
 
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while actions run: holding it means no other thread is half-way through one."""
+        return self._lock
+
     def catch_up(self, until: float | None = None) -> int:
         """Run every action due at or before ``until`` (default: now); returns how many ran."""
         limit = self._clock.now() if until is None else until

@@ -194,6 +194,10 @@ class Dispatcher:
                 self._timeline.at(at + policy.delays[number - 1], SEND_ACTION, {"delivery": delivery_id})
             self._store.update_delivery(delivery)
 
+    def idle(self) -> bool:
+        with self._in_flight.changed:
+            return self._in_flight.count == 0
+
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until no attempt is in flight; True when idle."""
         deadline = None if timeout is None else time.monotonic() + timeout
