@@ -90,12 +90,11 @@ def _failure_message(text: str) -> str:
 def run(platforms: list[str] | None, base_url: str | None, api_key: str | None, examples: int,
         out: TextIO = sys.stdout) -> int:
     try:
-        import pytest  # noqa: F401
-        import schemathesis  # noqa: F401
+        import pytest
+        import schemathesis  # noqa: F401 - the suite needs it
     except ImportError:
         print("the contract suite needs its extras: pip install 'meeting-emulator[contract]'", file=sys.stderr)
         return 2
-    import pytest
 
     from .core.contract import contract_platforms
 

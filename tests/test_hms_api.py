@@ -1,13 +1,12 @@
 """100ms over real HTTP: management tokens, rooms, recordings, assets, transcription, webhooks."""
 import csv
 import io
-import json
 import re
 
 import pytest
 import requests
 
-from helpers import HMS_ACCESS_KEY, assert_valid, hms_token
+from helpers import assert_valid, hms_token
 
 TRANSCRIBE = {"enabled": True, "output_modes": ["txt", "srt", "json"], "custom_vocabulary": ["WebSDK", "Pichai"],
               "summary": {"enabled": True, "context": "a planning call", "temperature": 0.5,

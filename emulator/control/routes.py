@@ -128,3 +128,33 @@ def control_blueprint(engine: Engine) -> Blueprint:
         return json_response({"name": name, "count": 0, "messages": []})
 
     return bp
+
+
+def platform_control(engine: Engine, name: str, settings: dict, title: str) -> Blueprint:
+    """A platform's simulation blueprint with what every platform has: its error shape and the
+    ``settings`` endpoints (GET the settings in force, PATCH to change them)."""
+    from ..core.errors import DomainError
+
+    bp = Blueprint(f"{name}_control", __name__)
+
+    @bp.errorhandler(DomainError)
+    def domain_error(exc: DomainError) -> Response:
+        error = control_error(exc.status, exc.message)
+        return json_response(error.body, error.status)
+
+    def current() -> Response:
+        return json_response({key: engine.setting(name, key, default) for key, default in settings.items()})
+
+    @bp.get("/settings", endpoint="settings")
+    @operation(f"The {title} settings in force", {200: "control.settings.response"})
+    def read_settings() -> Response:
+        return current()
+
+    @bp.patch("/settings", endpoint="update_settings")
+    @operation(f"Change {title} settings", {200: "control.settings.response", 400: "emulator/error"},
+               request="control.settings.request")
+    def update_settings() -> Response:
+        engine.update_settings(name, control_body(engine, "control.settings.request", name))
+        return current()
+
+    return bp

@@ -73,3 +73,14 @@ def contract_platforms(names: list[str] | None) -> list:
     from ..platforms import registered
 
     return [p for p in registered(names) if p.contract]
+
+
+def link_expiry_check(target: Target, url: str, minted: float, lifetime: int, replaced: bool = False) -> None:
+    """A download link answers 200 while ``now < minted + lifetime`` (404 once its content was
+    replaced) and 403 from that instant on, as S3 does."""
+    now = target.control.now()
+    status = requests.get(url).status_code
+    valid = now < int(minted) + lifetime
+    expected = (404 if replaced else 200) if valid else 403
+    assert status == expected, (f"a link minted at {minted} for {lifetime} s answered {status} at {now} "
+                                f"({now - minted:.0f} s later); expected {expected}")

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 import jwt
 from flask import Blueprint, Response, request
 
-from ...control.routes import control_body, control_error
-from ...core.errors import DomainError
+from ...control.routes import control_body, control_error, platform_control
 from ...core.http import json_response
 from ...core.operations import Param, operation
 from .models import NAME, SETTINGS, Hms
@@ -30,12 +29,7 @@ def management_token(access_key: str, secret: str, now: float, valid_for: int = 
 
 def control_blueprint(engine: "Engine") -> Blueprint:
     model: Hms = engine.models[NAME]
-    bp = Blueprint(f"{NAME}_control", __name__)
-
-    @bp.errorhandler(DomainError)
-    def domain_error(exc: DomainError) -> Response:
-        error = control_error(exc.status, exc.message)
-        return json_response(error.body, error.status)
+    bp = platform_control(engine, NAME, SETTINGS, "100ms")
 
     @bp.get("/token")
     @operation("A management token for the emulator's access key and secret (on the emulator clock)",
@@ -68,17 +62,5 @@ def control_blueprint(engine: "Engine") -> Blueprint:
         recording = model.fail(recording_id, options.get("error_type", "INTERNAL_ERROR"), options.get("error_message"),
                                options.get("transcription", False))
         return json_response(recording_view(model, recording))
-
-    @bp.get("/settings")
-    @operation("The 100ms settings in force", {200: "control.settings.response"})
-    def settings() -> Response:
-        return json_response({name: model.setting(name) for name in SETTINGS})
-
-    @bp.patch("/settings")
-    @operation("Change 100ms settings (credentials, delays, the workspace webhook)",
-               {200: "control.settings.response", 400: ERR}, request="control.settings.request")
-    def update_settings() -> Response:
-        engine.update_settings(NAME, control_body(engine, "control.settings.request", NAME))
-        return settings()
 
     return bp

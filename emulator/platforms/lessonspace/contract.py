@@ -14,7 +14,7 @@ import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, rule
 
-from ...core.contract import Target
+from ...core.contract import Target, link_expiry_check
 
 DEFAULT_API_KEY = "6b1f2c3d-1111-4222-8333-944455566677"
 API_LINK_LIFETIME = 12 * 3600
@@ -86,12 +86,6 @@ def api_links(target: Target) -> list[tuple[str, float, int]]:
     return [(answer.json()["transcriptionUrl"], target.control.now(), API_LINK_LIFETIME)]
 
 
-def link_expiry_check(target: Target, url: str, minted: float, lifetime: int) -> None:
-    now = target.control.now()
-    status = requests.get(url).status_code
-    valid = now < int(minted) + lifetime
-    assert status == (200 if valid else 403), (
-        f"a link minted at {minted} for {lifetime} s answered {status} at {now} ({now - minted:.0f} s later)")
 
 
 def lifecycle(target: Target) -> type[RuleBasedStateMachine]:

@@ -6,8 +6,7 @@ from uuid import UUID
 
 from flask import Blueprint, Response
 
-from ...control.routes import control_body, control_error
-from ...core.errors import DomainError
+from ...control.routes import control_body, platform_control
 from ...core.http import json_response
 from ...core.operations import operation
 from .models import NAME, SETTINGS, Lessonspace
@@ -18,12 +17,7 @@ if TYPE_CHECKING:
 
 def control_blueprint(engine: "Engine") -> Blueprint:
     model: Lessonspace = engine.models[NAME]
-    bp = Blueprint(f"{NAME}_control", __name__)
-
-    @bp.errorhandler(DomainError)
-    def domain_error(exc: DomainError) -> Response:
-        error = control_error(exc.status, exc.message)
-        return json_response(error.body, error.status)
+    bp = platform_control(engine, NAME, SETTINGS, "Lessonspace")
 
     @bp.post("/spaces/<uuid:room_id>/sessions")
     @operation("Run a simulated session in a space, starting now",
@@ -39,17 +33,5 @@ def control_blueprint(engine: "Engine") -> Blueprint:
                {200: "session", 404: "emulator/error", 409: "emulator/error"})
     def end_session(session_uuid: UUID) -> Response:
         return json_response(model.session_view(model.end_session(str(session_uuid))))
-
-    @bp.get("/settings")
-    @operation("The Lessonspace settings in force", {200: "control.settings.response"})
-    def settings() -> Response:
-        return json_response({name: model.setting(name) for name in SETTINGS})
-
-    @bp.patch("/settings")
-    @operation("Change Lessonspace settings", {200: "control.settings.response", 400: "emulator/error"},
-               request="control.settings.request")
-    def update_settings() -> Response:
-        engine.update_settings(NAME, control_body(engine, "control.settings.request", NAME))
-        return settings()
 
     return bp

@@ -77,11 +77,6 @@ def api_links(target: Target) -> list[tuple[str, float, int]]:
     return links
 
 
-def link_expiry_check(target: Target, url: str, minted: float, lifetime: int) -> None:
-    now = target.control.now()
-    status = requests.get(url).status_code
-    valid = now < int(minted) + lifetime
-    assert status == (200 if valid else 403), f"a link minted at {minted} for {lifetime} s answered {status} at {now}"
 
 
 def lifecycle(target: Target) -> type[RuleBasedStateMachine]:

@@ -6,8 +6,7 @@ from uuid import UUID
 
 from flask import Blueprint, Response
 
-from ...control.routes import control_body, control_error
-from ...core.errors import DomainError
+from ...control.routes import control_body, platform_control
 from ...core.http import json_response
 from ...core.operations import operation
 from .models import NAME, SETTINGS, MeetStream
@@ -20,12 +19,7 @@ ERR = "emulator/error"
 
 def control_blueprint(engine: "Engine") -> Blueprint:
     model: MeetStream = engine.models[NAME]
-    bp = Blueprint(f"{NAME}_control", __name__)
-
-    @bp.errorhandler(DomainError)
-    def domain_error(exc: DomainError) -> Response:
-        error = control_error(exc.status, exc.message)
-        return json_response(error.body, error.status)
+    bp = platform_control(engine, NAME, SETTINGS, "MeetStream")
 
     @bp.post("/bots/<uuid:bot_id>/force")
     @operation("Force what happens to a bot: admit, deny, fail, kick, everyone_leaves, permission_denied",
@@ -33,17 +27,5 @@ def control_blueprint(engine: "Engine") -> Blueprint:
     def force(bot_id: UUID) -> Response:
         options = control_body(engine, "control.force.request", NAME)
         return json_response(model.view(model.force(str(bot_id), options["outcome"])))
-
-    @bp.get("/settings")
-    @operation("The MeetStream settings in force", {200: "control.settings.response"})
-    def settings() -> Response:
-        return json_response({name: model.setting(name) for name in SETTINGS})
-
-    @bp.patch("/settings")
-    @operation("Change MeetStream settings (strict keys, webhook secret, timings)",
-               {200: "control.settings.response", 400: ERR}, request="control.settings.request")
-    def update_settings() -> Response:
-        engine.update_settings(NAME, control_body(engine, "control.settings.request", NAME))
-        return settings()
 
     return bp

@@ -6,8 +6,7 @@ from uuid import UUID
 
 from flask import Blueprint, Response
 
-from ...control.routes import control_body, control_error
-from ...core.errors import DomainError
+from ...control.routes import control_body, platform_control
 from ...core.http import json_response
 from ...core.operations import operation
 from .models import NAME, SETTINGS, Recall
@@ -21,12 +20,7 @@ ERR = "emulator/error"
 
 def control_blueprint(engine: "Engine") -> Blueprint:
     model: Recall = engine.models[NAME]
-    bp = Blueprint(f"{NAME}_control", __name__)
-
-    @bp.errorhandler(DomainError)
-    def domain_error(exc: DomainError) -> Response:
-        error = control_error(exc.status if exc.status != 400 else 409, exc.message)
-        return json_response(error.body, error.status)
+    bp = platform_control(engine, NAME, SETTINGS, "Recall")
 
     @bp.post("/bots/<uuid:bot_id>/force")
     @operation("Force what the meeting does to a bot: admit, fatal, kicked, host_ends, everyone_leaves",
@@ -34,17 +28,5 @@ def control_blueprint(engine: "Engine") -> Blueprint:
     def force(bot_id: UUID) -> Response:
         options = control_body(engine, "control.force.request", NAME)
         return json_response(bot_view(model, model.force(str(bot_id), options["outcome"])))
-
-    @bp.get("/settings")
-    @operation("The Recall settings in force (webhook endpoints and secret, timings)", {200: "control.settings.response"})
-    def settings() -> Response:
-        return json_response({name: model.setting(name) for name in SETTINGS})
-
-    @bp.patch("/settings")
-    @operation("Change Recall settings", {200: "control.settings.response", 400: ERR},
-               request="control.settings.request")
-    def update_settings() -> Response:
-        engine.update_settings(NAME, control_body(engine, "control.settings.request", NAME))
-        return settings()
 
     return bp

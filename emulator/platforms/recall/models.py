@@ -13,7 +13,7 @@ from standardwebhooks import Webhook
 from ...core import media
 from ...core.clock import iso, parse_iso
 from ...core.content import Room, person_name, speech
-from ...core.errors import Invalid, NotFound
+from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
 from ...core.webhooks import RetryPolicy
 from . import files
@@ -419,7 +419,7 @@ class Recall:
                     if person["left"] is None:
                         self._on_participant_leave({"bot": bot_id, "id": person["id"]})
             else:
-                raise Invalid(f"Cannot force {outcome} while the bot is {status or 'not started'}.")
+                raise Conflict(f"Cannot force {outcome} while the bot is {status or 'not started'}.")
             return self.bot(bot_id)
 
     def _fatal(self, bot: dict, sub_code: str) -> None:
@@ -563,7 +563,7 @@ class Recall:
 
     def delete_media(self, bot_id: str) -> dict:
         with self.store.transaction():
-            bot = self.bot(bot_id)
+            self.bot(bot_id)
             for recording in self.store.find(RECORDING, bot_id):
                 if recording["status"]["code"] != "deleted":
                     self._delete_recording(recording)

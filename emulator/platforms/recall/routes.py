@@ -14,7 +14,7 @@ from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
 from ...core.operations import Param, operation, query_errors
 from ...core import drf
-from .models import ARTIFACT_KINDS, ASYNC_PROVIDERS, NAME, SHORTCUTS, Recall
+from .models import ASYNC_PROVIDERS, NAME, SHORTCUTS, Recall
 
 if TYPE_CHECKING:
     from ...core.engine import Engine

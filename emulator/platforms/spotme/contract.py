@@ -7,7 +7,7 @@ import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, rule
 
-from ...core.contract import Target
+from ...core.contract import Target, link_expiry_check
 
 DEFAULT_API_KEY = "emulator-token-0001"
 LINK_LIFETIME = 6 * 3600
@@ -57,12 +57,6 @@ def api_links(target: Target) -> list[tuple[str, float, int]]:
     return [(url, now, LINK_LIFETIME) for url in answer.json()["files"].values()]
 
 
-def link_expiry_check(target: Target, url: str, minted: float, lifetime: int, replaced: bool = False) -> None:
-    now = target.control.now()
-    status = requests.get(url).status_code
-    valid = now < int(minted) + lifetime
-    expected = (404 if replaced else 200) if valid else 403
-    assert status == expected, f"a link minted at {minted} for {lifetime} s answered {status} at {now}"
 
 
 def lifecycle(target: Target) -> type[RuleBasedStateMachine]:

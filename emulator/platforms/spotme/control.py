@@ -6,8 +6,7 @@ from uuid import UUID
 
 from flask import Blueprint, Response
 
-from ...control.routes import control_body, control_error
-from ...core.errors import DomainError
+from ...control.routes import control_body, platform_control
 from ...core.http import json_response
 from ...core.operations import operation
 from .models import BREAKOUT, LIVE, NAME, SETTINGS, SpotMe
@@ -21,12 +20,7 @@ ERR = "emulator/error"
 
 def control_blueprint(engine: "Engine") -> Blueprint:
     model: SpotMe = engine.models[NAME]
-    bp = Blueprint(f"{NAME}_control", __name__)
-
-    @bp.errorhandler(DomainError)
-    def domain_error(exc: DomainError) -> Response:
-        error = control_error(exc.status, exc.message)
-        return json_response(error.body, error.status)
+    bp = platform_control(engine, NAME, SETTINGS, "SpotMe")
 
     @bp.post("/workspaces")
     @operation("Create a workspace", {201: "workspace", 400: ERR}, request="control.workspace.request")
@@ -55,17 +49,5 @@ def control_blueprint(engine: "Engine") -> Blueprint:
     def fail_job(job_id: UUID) -> Response:
         options = control_body(engine, "control.job.fail.request", NAME)
         return json_response(job_view(model.fail_job(str(job_id), options.get("message"))))
-
-    @bp.get("/settings")
-    @operation("The SpotMe settings in force", {200: "control.settings.response"})
-    def settings() -> Response:
-        return json_response({name: model.setting(name) for name in SETTINGS})
-
-    @bp.patch("/settings")
-    @operation("Change SpotMe settings (rate_limit switches the 3/s limit on)",
-               {200: "control.settings.response", 400: ERR}, request="control.settings.request")
-    def update_settings() -> Response:
-        engine.update_settings(NAME, control_body(engine, "control.settings.request", NAME))
-        return settings()
 
     return bp
