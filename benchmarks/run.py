@@ -1,0 +1,346 @@
+"""meeting-emulator's benchmark suite: one command, one table.
+
+    python benchmarks/run.py [--quick]
+
+HTTP figures come from wrk (Debian package `wrk`) and are ratios against a bare Flask app that
+answers a JSON body of the same size, served by the same WSGI server (waitress, 16 threads), in
+the same run. Without wrk the HTTP rows say so and the rest still runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+ROWS: list[tuple[str, str, str, str]] = []  # what, measured, target, verdict
+
+
+def row(what: str, measured: str, target: str, ok: bool | None) -> None:
+    ROWS.append((what, measured, target, "n/a" if ok is None else ("met" if ok else "NOT met")))
+    print(f"  {what}: {measured} ({'met' if ok else 'not met' if ok is not None else 'n/a'})", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code < 500:
+                return
+        except requests.RequestException:
+            time.sleep(0.01)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def serve(*args: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    process = subprocess.Popen([PYTHON, "-m", "emulator", "serve", "--port", str(port), "--frozen", *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    base = f"http://127.0.0.1:{port}"
+    wait_up(base + "/_emulator/health")
+    return process, base
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str], script: str | None = None) -> dict:
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
+    for key, value in headers.items():
+        cmd += ["-H", f"{key}: {value}"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 1e-3, "ms": 1.0, "s": 1e3}[p99.group(2)]
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p99_ms": float(p99.group(1)) * scale, "requests": total,
+            "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def bare_flask(body: bytes) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    path = Path(tempfile.mkstemp(suffix=".json")[1])
+    path.write_bytes(body)
+    process = subprocess.Popen([PYTHON, str(HERE / "bare_app.py"), str(port), str(path)])
+    base = f"http://127.0.0.1:{port}"
+    wait_up(base + "/object")
+    return process, base
+
+
+# -- HTTP --------------------------------------------------------------------------------------
+def seed_objects(base: str) -> dict[str, tuple[str, dict]]:
+    """One stored object per platform asked for: (url, auth headers)."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from helpers import hms_token
+
+    out = {}
+    auth = {"Authorization": "Token bench-key"}
+    bot = requests.post(f"{base}/recall/api/v1/bot/", json={"meeting_url": "https://zoom.us/j/1"}, headers=auth).json()
+    out["Recall bot"] = (f"{base}/recall/api/v1/bot/{bot['id']}/", auth)
+    now = requests.get(f"{base}/_emulator/clock").json()["timestamp"]
+    hms = {"Authorization": f"Bearer {hms_token(now, valid_for=86400 * 30)}"}
+    room = requests.post(f"{base}/100ms/v2/rooms", json={"name": "bench"}, headers=hms).json()
+    recording = requests.post(f"{base}/100ms/v2/recordings/room/{room['id']}/start", json={}, headers=hms).json()
+    out["100ms recording"] = (f"{base}/100ms/v2/recordings/{recording['id']}", hms)
+    ls = {"Authorization": "Organisation 6b1f2c3d-1111-4222-8333-944455566677"}
+    space = requests.post(f"{base}/lessonspace/v2/spaces/launch/", json={"id": "bench"}, headers=ls).json()
+    session = requests.post(f"{base}/_emulator/lessonspace/spaces/{space['room_id']}/sessions", json={}).json()
+    out["Lessonspace session"] = (f"{base}/lessonspace/v2/organisations/sessions/{session['uuid']}/", ls)
+    return out
+
+
+def bench_http(seconds: int) -> None:
+    if not shutil.which("wrk"):
+        for what in ("serve: GET of a stored object", "serve: create", "serve --workers N"):
+            row(what, "wrk is not installed (apt-get install wrk)", "-", None)
+        return
+    emulator, base = serve()
+    try:
+        for name, (url, headers) in seed_objects(base).items():
+            body = requests.get(url, headers=headers).content
+            bare, bare_base = bare_flask(body)
+            try:
+                ours = wrk(url, seconds, headers)
+                theirs = wrk(bare_base + "/object", seconds, {})
+            finally:
+                bare.terminate()
+            ratio, p99 = ours["rps"] / theirs["rps"], ours["p99_ms"] / theirs["p99_ms"]
+            row(f"serve: GET {name} ({len(body)} B), 16 connections",
+                f"{ours['rps']:.0f} req/s = {ratio:.2f} x bare Flask; p99 {ours['p99_ms']:.1f} ms = {p99:.2f} x",
+                ">= 0.8 x; p99 <= 1.5 x", ratio >= 0.8 and p99 <= 1.5)
+        script = HERE / "create_bot.lua"
+        created = requests.post(f"{base}/recall/api/v1/bot/", json={"meeting_url": "https://zoom.us/j/1"},
+                                headers={"Authorization": "Token bench-key"}).content
+        bare, bare_base = bare_flask(created)
+        try:
+            ours = wrk(f"{base}/recall/api/v1/bot/", seconds, {"Authorization": "Token bench-key"}, str(script))
+            theirs = wrk(bare_base + "/object", seconds, {}, str(script))
+        finally:
+            bare.terminate()
+        ratio = ours["rps"] / theirs["rps"]
+        row("serve: create a Recall bot (validated, stored)", f"{ours['rps']:.0f} req/s = {ratio:.2f} x bare Flask",
+            ">= 0.5 x", ratio >= 0.5)
+    finally:
+        stop(emulator)
+    bench_workers(seconds)
+
+
+def bench_workers(seconds: int) -> None:
+    cores = os.cpu_count() or 1
+    results = []
+    for workers in sorted({1, min(2, cores), cores}):
+        state = Path(tempfile.mkdtemp()) / "state.sqlite3"
+        process, base = serve("--state", str(state), "--workers", str(workers))
+        try:
+            run = wrk(f"{base}/recall/api/v1/bot/", seconds, {"Authorization": "Token bench-key"},
+                      str(HERE / "create_bot.lua"))
+            stored = requests.get(f"{base}/recall/api/v1/bot/", headers={"Authorization": "Token bench-key"}).json()["count"]
+        finally:
+            stop(process)
+        results.append((workers, run["rps"], run["requests"] - run["errors"], stored))
+    text = "; ".join(f"{w} worker(s): {rps:.0f} creates/s, {ok} created, {stored} readable"
+                     for w, rps, ok, stored in results)
+    grows = all(b[1] >= a[1] * 0.95 for a, b in zip(results, results[1:]))
+    lost = any(ok != stored for _, _, ok, stored in results)
+    row(f"serve --workers N on one state file ({cores} cores)", text, "grows with workers; nothing lost",
+        grows and not lost)
+
+
+# -- in-process --------------------------------------------------------------------------------
+def bench_startup() -> None:
+    times = []
+    for _ in range(5):
+        port = free_port()
+        start = time.perf_counter()
+        process = subprocess.Popen([PYTHON, "-m", "emulator", "serve", "--port", str(port)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_up(f"http://127.0.0.1:{port}/_emulator/health")
+        times.append(time.perf_counter() - start)
+        stop(process)
+    median = statistics.median(times)
+    row("start-up: process start to first answered health", f"{median * 1000:.0f} ms median", "< 500 ms",
+        median < 0.5)
+
+
+def bench_reset() -> None:
+    from emulator.core.engine import Config, Engine
+
+    engine = Engine(Config(frozen=True))
+    times = []
+    for _ in range(300):
+        start = time.perf_counter()
+        engine.reset(at=math.floor(time.time()), frozen=True)
+        times.append(time.perf_counter() - start)
+    engine.close()
+    median = statistics.median(times)
+    row("pytest fixture: reset between tests", f"{median * 1000:.2f} ms median", "< 1 ms", median < 0.001)
+
+
+def bench_advance() -> None:
+    from emulator.core.engine import Config, Engine
+
+    figures = []
+    for count in (1000, 10000):
+        engine = Engine(Config(frozen=True))
+        engine.timeline.register("bench.touch", lambda p, e=engine: e.store.put("bench", p["id"], p))
+        now = engine.clock.now()
+        with engine.store.transaction():
+            for i in range(count):
+                engine.timeline.at(now + 1 + i % 3600, "bench.touch", {"id": str(i)})
+        start = time.perf_counter()
+        ran = engine.advance(3601)
+        figures.append((count, time.perf_counter() - start, ran))
+        engine.close()
+    (small, t_small, _), (big, t_big, ran) = figures
+    linear = (t_big / big) / (t_small / small)
+    row("clock advance over 10,000 due actions", f"{t_big * 1000:.0f} ms ({ran} ran); per action {linear:.2f} x the 1,000 case",
+        "< 100 ms, linear", t_big < 0.1 and linear < 1.5)
+
+
+def bench_lookups() -> None:
+    from emulator.app import create_app
+    from emulator.core.engine import Config, Engine
+
+    auth = {"Authorization": "Token bench-key"}
+    results = {}
+    for count in (100, 100000):
+        engine = Engine(Config(frozen=True))
+        client = create_app(engine).test_client()
+        bot = client.post("/recall/api/v1/bot/", json={"meeting_url": "https://zoom.us/j/1"}, headers=auth).json
+        template = engine.store.get("recall.bot", bot["id"])
+        with engine.store.transaction():
+            for i in range(count - 1):
+                engine.store.put("recall.bot", f"00000000-0000-4000-8000-{i:012d}", {**template, "id": str(i)})
+        url = f"/recall/api/v1/bot/{bot['id']}/"
+        for _ in range(200):
+            client.get(url, headers=auth)
+        times = []
+        for _ in range(2000):
+            start = time.perf_counter()
+            client.get(url, headers=auth)
+            times.append(time.perf_counter() - start)
+        results[count] = statistics.median(times)
+        engine.close()
+    ratio = results[100000] / results[100]
+    row("lookup (GET a bot) with 100,000 stored objects", f"{results[100000] * 1e6:.0f} us vs {results[100] * 1e6:.0f} us "
+        f"with 100 = {ratio:.2f} x", "within 10 %", ratio <= 1.10)
+
+
+def bench_webhook() -> None:
+    from emulator.pytest_plugin import EmulatorHandle  # noqa: F401 - the same server the fixture uses
+
+    arrived = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            arrived.set()
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    process, base = serve()
+    try:
+        ls = {"Authorization": "Organisation 6b1f2c3d-1111-4222-8333-944455566677"}
+        hook = f"http://127.0.0.1:{receiver.server_port}/"
+        times = []
+        for i in range(40):
+            link = requests.post(f"{base}/lessonspace/v2/spaces/launch/", headers=ls, json={
+                "id": f"hook-{i}", "webhooks": {"session": {"start": hook}}}).json()["client_url"]
+            arrived.clear()
+            start = time.perf_counter()
+            requests.get(link)  # joining starts the session: session.start goes out
+            arrived.wait(5)
+            times.append(time.perf_counter() - start)
+    finally:
+        stop(process)
+        receiver.shutdown()
+    median = statistics.median(times)
+    row("webhook: state change to receiver answered (loopback)", f"{median * 1000:.1f} ms median", "< 20 ms",
+        median < 0.02)
+
+
+def bench_validate(megabytes: float) -> None:
+    out = subprocess.run([PYTHON, str(HERE / "validate_speed.py"), "--megabytes", str(megabytes)],
+                         capture_output=True, text=True).stdout
+    ratio = float(re.search(r"ratio: ([\d.]+)", out).group(1))
+    row(f"validate a {megabytes:.0f} MB transcript", f"{ratio:.2f} x json.loads", "< 2 x", ratio < 2)
+
+
+def bench_memory(bots: int) -> None:
+    code = f"""
+import resource
+from emulator.core.engine import Config, Engine
+engine = Engine(Config(frozen=True))
+model = engine.models["recall"]
+for i in range({bots}):
+    model.create({{"meeting_url": "https://zoom.us/j/1", "recording_config": {{"transcript": {{"provider": {{"recallai_streaming": {{}}}}}}}}}}, None)
+engine.advance(3600)
+done = sum(1 for b in model.bots() if b["status_changes"][-1]["code"] == "done")
+print(done, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+    start = time.perf_counter()
+    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True).stdout.split()
+    done, rss_kb = int(out[0]), int(out[1])
+    row(f"memory with {bots:,} Recall bots and their finished recordings",
+        f"{rss_kb / 1024:.0f} MB peak resident ({done} done, built in {time.perf_counter() - start:.0f} s)",
+        "< 300 MB", rss_kb / 1024 < 300)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="shorter runs, smaller sizes (for a smoke check)")
+    args = parser.parse_args()
+    seconds = 2 if args.quick else 5
+    print(f"meeting-emulator benchmarks on {os.cpu_count()} cores, Python {sys.version.split()[0]}", flush=True)
+    bench_startup()
+    bench_reset()
+    bench_advance()
+    bench_lookups()
+    bench_webhook()
+    bench_validate(5 if args.quick else 50)
+    bench_memory(1000 if args.quick else 10000)
+    bench_http(seconds)
+    print()
+    print("| what | measured | target | |")
+    print("|---|---|---|---|")
+    for what, measured, target, verdict in ROWS:
+        print(f"| {what} | {measured} | {target} | {verdict} |")
+
+
+if __name__ == "__main__":
+    main()
