@@ -88,6 +88,12 @@ class Clock:
     def set_speed(self, speed: float) -> None:
         self.set(self._unpinned_now(), speed=speed)
 
+    def pin(self, at: float | None) -> float | None:
+        """Pin this thread's now to ``at`` (None unpins); returns the previous pin."""
+        previous = getattr(self._pinned, "at", None)
+        self._pinned.at = at
+        return previous
+
     @contextmanager
     def pinned(self, at: float) -> Iterator[None]:
         """Make ``now()`` answer ``at`` in this thread while a due action runs."""

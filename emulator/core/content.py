@@ -19,6 +19,7 @@ def _faker() -> Any:
     return Faker("en_US")
 
 
+@lru_cache(maxsize=65536)
 def person_name(seed: int, key: str) -> str:
     with _faker_lock:
         fake = _faker()
@@ -26,6 +27,7 @@ def person_name(seed: int, key: str) -> str:
         return fake.name()
 
 
+@lru_cache(maxsize=4096)
 def company_name(seed: int, key: str) -> str:
     with _faker_lock:
         fake = _faker()

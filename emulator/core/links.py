@@ -17,6 +17,7 @@ from typing import Callable, Mapping
 from urllib.parse import quote, urlencode
 from xml.sax.saxutils import escape
 
+from . import media
 from .clock import Clock, iso
 from .store import Store
 
@@ -37,10 +38,25 @@ class Links:
         self._clock = clock
         self._secret = secret
         self._base_url = base_url
+        self._renderers: dict[str, Callable[[dict], bytes]] = {}
 
     # -- content ---------------------------------------------------------------------------
     def put(self, key: str, content: bytes, content_type: str, filename: str) -> None:
         self._store.put_blob(key, content, content_type, filename)
+
+    def register_renderer(self, name: str, render: Callable[[dict], bytes]) -> None:
+        """A function that makes a file's bytes from a small recipe (``put_rendered``)."""
+        self._renderers[name] = render
+
+    def put_rendered(self, key: str, renderer: str, args: dict, content_type: str, filename: str) -> None:
+        """A file made by a registered renderer when it is downloaded: deterministic content from
+        state the platform keeps anyway, so stored files cost a few bytes each."""
+        self._store.put_blob(key, b"", content_type, filename, {"renderer": renderer, "args": args})
+
+    def put_media(self, key: str, kind: str, duration: float, seed: int, filename: str) -> None:
+        """A media file (mp4, wav, mp3, raw) made when it is downloaded, so stored ones cost nothing."""
+        self._store.put_blob(key, b"", media.CONTENT_TYPES[kind], filename,
+                             {"kind": kind, "duration": duration, "seed": seed})
 
     def delete(self, key: str) -> None:
         self._store.delete_blob(key)
@@ -92,7 +108,11 @@ class Links:
         blob = self._store.get_blob(key)
         if blob is None:
             return _error(404, "NoSuchKey", "The specified key does not exist.", {"Key": key})
-        content, content_type, filename = blob
+        content, content_type, filename, recipe = blob
+        if recipe and "renderer" in recipe:
+            content = self._renderers[recipe["renderer"]](recipe["args"])
+        elif recipe:
+            content = media.render(recipe["kind"], recipe["duration"], recipe["seed"])
         return Download(
             200,
             content,

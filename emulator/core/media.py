@@ -14,6 +14,7 @@ import math
 import random
 import struct
 import wave
+from functools import lru_cache
 
 MAX_MEDIA_SECONDS = 30
 VIDEO_SIZE = (32, 18)
@@ -145,3 +146,13 @@ def raw_pcm(duration: float, seed: int = 0, rate: int = 16000) -> bytes:
     if sys.byteorder == "big":
         pcm.byteswap()
     return pcm.tobytes()
+
+
+CONTENT_TYPES = {"mp4": "video/mp4", "wav": "audio/wav", "mp3": "audio/mpeg", "raw": "application/octet-stream"}
+
+
+@lru_cache(maxsize=16)
+def render(kind: str, duration: float, seed: int) -> bytes:
+    """The bytes of a media file from its recipe (recently made ones are kept for repeat downloads)."""
+    maker = {"mp4": mp4, "wav": wav, "mp3": mp3, "raw": raw_pcm}[kind]
+    return maker(duration, seed)

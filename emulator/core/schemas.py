@@ -41,7 +41,10 @@ def _is_datetime(value: object) -> bool:
 def _is_uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
     return bool(parts.scheme and (parts.netloc or parts.path)) and " " not in value
 
 

@@ -15,15 +15,16 @@ from typing import Any, Iterator
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
-    kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT, seq INTEGER NOT NULL, data TEXT NOT NULL,
-    PRIMARY KEY (kind, id));
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT,
+    data TEXT NOT NULL, UNIQUE (kind, id));
 CREATE INDEX IF NOT EXISTS documents_parent ON documents (kind, parent, seq);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS timeline (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, due REAL NOT NULL, action TEXT NOT NULL, payload TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS timeline_due ON timeline (due, seq);
 CREATE TABLE IF NOT EXISTS blobs (
-    key TEXT PRIMARY KEY, content BLOB NOT NULL, content_type TEXT NOT NULL, filename TEXT NOT NULL);
+    key TEXT PRIMARY KEY, content BLOB NOT NULL, content_type TEXT NOT NULL, filename TEXT NOT NULL,
+    recipe TEXT);
 CREATE TABLE IF NOT EXISTS deliveries (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, platform TEXT NOT NULL,
     event TEXT NOT NULL, url TEXT NOT NULL, data TEXT NOT NULL, status TEXT NOT NULL);
@@ -75,21 +76,35 @@ class Store:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested unit inside a transaction that can fail alone without undoing the rest."""
-        with self.transaction():
-            self._conn.execute("SAVEPOINT unit")
-            try:
+        if not getattr(self._local, "depth", 0):
+            with self.transaction(), self.savepoint():
                 yield
-            except BaseException:
-                self._conn.execute("ROLLBACK TO unit")
-                self._conn.execute("RELEASE unit")
-                raise
+            return
+        self._conn.execute("SAVEPOINT unit")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK TO unit")
             self._conn.execute("RELEASE unit")
+            raise
+        self._conn.execute("RELEASE unit")
+
+    def unit_begin(self) -> None:
+        """savepoint() without the context manager, for the timeline's hot loop (inside a transaction)."""
+        self._conn.execute("SAVEPOINT unit")
+
+    def unit_end(self, failed: bool) -> None:
+        if failed:
+            self._conn.execute("ROLLBACK TO unit")
+        self._conn.execute("RELEASE unit")
 
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self._lock:
             return self._conn.execute(sql, args).fetchall()
 
     def _write(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+        if getattr(self._local, "depth", 0):  # inside a transaction: this thread holds the lock
+            return self._conn.execute(sql, args)
         with self.transaction():
             return self._conn.execute(sql, args)
 
@@ -106,15 +121,11 @@ class Store:
     # -- documents -------------------------------------------------------------------------
     def put(self, kind: str, id: str, doc: dict, parent: str | None = None) -> dict:
         """Insert or replace a document; its position in listings is kept on replace."""
-        with self.transaction():
-            row = self._conn.execute(
-                "SELECT seq FROM documents WHERE kind=? AND id=?", (kind, id)
-            ).fetchone()
-            seq = row[0] if row else self.next_seq("documents")
-            self._conn.execute(
-                "INSERT OR REPLACE INTO documents (kind, id, parent, seq, data) VALUES (?,?,?,?,?)",
-                (kind, id, parent, seq, json.dumps(doc)),
-            )
+        self._write(
+            "INSERT INTO documents (kind, id, parent, data) VALUES (?,?,?,?) "
+            "ON CONFLICT (kind, id) DO UPDATE SET parent=excluded.parent, data=excluded.data",
+            (kind, id, parent, json.dumps(doc)),
+        )
         return doc
 
     def get(self, kind: str, id: str) -> dict | None:
@@ -136,10 +147,14 @@ class Store:
 
     # -- counters and settings -------------------------------------------------------------
     def next_seq(self, name: str) -> int:
+        """1, 2, 3, ... per name; atomic, and kept with the rest of the state."""
         with self.transaction():
-            current = int(self.get_meta(f"seq:{name}", 0))
-            self.set_meta(f"seq:{name}", current + 1)
-        return current + 1
+            row = self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, '1') "
+                "ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value",
+                (f"seq:{name}",),
+            ).fetchone()
+        return int(row[0])
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         rows = self._rows("SELECT value FROM meta WHERE key=?", (key,))
@@ -154,6 +169,25 @@ class Store:
             "INSERT INTO timeline (due, action, payload) VALUES (?,?,?)",
             (due, action, json.dumps(payload)),
         )
+        self._local.earliest_new = min(getattr(self._local, "earliest_new", float("inf")), due)
+
+    def watch_schedules(self) -> None:
+        """Start noting the earliest due time scheduled from now on (in this thread)."""
+        self._local.earliest_new = float("inf")
+
+    def earliest_scheduled(self) -> float:
+        return getattr(self._local, "earliest_new", float("inf"))
+
+    def due_batch(self, until: float, limit: int) -> list[tuple[int, float, str, dict]]:
+        """The earliest actions due at or before ``until``, in order: (seq, due, action, payload)."""
+        rows = self._rows(
+            "SELECT seq, due, action, payload FROM timeline WHERE due <= ? ORDER BY due, seq LIMIT ?", (until, limit)
+        )
+        return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+    def remove_actions(self, seqs: list[int]) -> None:
+        with self.transaction():
+            self._conn.executemany("DELETE FROM timeline WHERE seq=?", [(seq,) for seq in seqs])
 
     def pop_due(self, until: float) -> tuple[float, str, dict] | None:
         """Remove and return the earliest action due at or before ``until`` (ties: first scheduled)."""
@@ -176,15 +210,20 @@ class Store:
         return [{"due": r[0], "action": r[1], "payload": json.loads(r[2])} for r in rows]
 
     # -- files -----------------------------------------------------------------------------
-    def put_blob(self, key: str, content: bytes, content_type: str, filename: str) -> None:
+    def put_blob(self, key: str, content: bytes, content_type: str, filename: str,
+                 recipe: dict | None = None) -> None:
+        """Store a file's bytes, or the recipe that makes them (media is made when downloaded)."""
         self._write(
-            "INSERT OR REPLACE INTO blobs (key, content, content_type, filename) VALUES (?,?,?,?)",
-            (key, content, content_type, filename),
+            "INSERT OR REPLACE INTO blobs (key, content, content_type, filename, recipe) VALUES (?,?,?,?,?)",
+            (key, content, content_type, filename, json.dumps(recipe) if recipe else None),
         )
 
-    def get_blob(self, key: str) -> tuple[bytes, str, str] | None:
-        rows = self._rows("SELECT content, content_type, filename FROM blobs WHERE key=?", (key,))
-        return (bytes(rows[0][0]), rows[0][1], rows[0][2]) if rows else None
+    def get_blob(self, key: str) -> tuple[bytes, str, str, dict | None] | None:
+        rows = self._rows("SELECT content, content_type, filename, recipe FROM blobs WHERE key=?", (key,))
+        if not rows:
+            return None
+        content, content_type, filename, recipe = rows[0]
+        return bytes(content), content_type, filename, json.loads(recipe) if recipe else None
 
     def delete_blob(self, key: str) -> bool:
         return self._write("DELETE FROM blobs WHERE key=?", (key,)).rowcount > 0

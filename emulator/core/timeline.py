@@ -15,6 +15,7 @@ from .store import Store
 
 log = logging.getLogger(__name__)
 Handler = Callable[[dict], None]
+BATCH = 500  # due actions read at once
 
 
 class Timeline:
@@ -48,21 +49,36 @@ class Timeline:
         ran = 0
         with self._lock:
             while True:
+                # A batch of due actions runs in one transaction, each in its own savepoint. When an
+                # action schedules something due before the batch's last one, the batch stops there
+                # and the rest is fetched again, so actions always run in time order.
                 with self._store.transaction():
-                    item = self._store.pop_due(limit)
-                    if item is None:
+                    batch = self._store.due_batch(limit, BATCH)
+                    if not batch:
                         return ran
-                    due, action, payload = item
-                    self._run(due, action, payload)
-                ran += 1
+                    done = []
+                    for seq, due, action, payload in batch:
+                        self._store.watch_schedules()
+                        self._run(due, action, payload)
+                        done.append(seq)
+                        if self._store.earliest_scheduled() < batch[-1][1]:
+                            break
+                    self._store.remove_actions(done)
+                ran += len(done)
 
     def _run(self, due: float, action: str, payload: dict) -> None:
         handler = self._handlers.get(action)
         if handler is None:
             log.error("dropping due action %s: no handler registered", action)
             return
+        previous = self._clock.pin(due)
+        self._store.unit_begin()
         try:
-            with self._store.savepoint(), self._clock.pinned(due):
-                handler(payload)
+            handler(payload)
         except Exception:  # a broken action must not block every later one
+            self._store.unit_end(failed=True)
             log.exception("due action %s failed; its changes were rolled back", action)
+        else:
+            self._store.unit_end(failed=False)
+        finally:
+            self._clock.pin(previous)

@@ -365,9 +365,9 @@ class Hms:
         epoch = int(now)
         day = datetime.fromtimestamp(now, tz=timezone.utc).strftime("%Y%m%d")
         folder = f"s3://100ms-emulator/{self.customer_id}/beam/{recording['room_id']}/{day}"
-        video = media.mp4(duration, seed)
         composite = self._asset(recording, "room-composite", "completed", f"{folder}/Rec-{recording['room_id']}-{epoch}.mp4",
-                                video, "video/mp4", duration, {"resolution": recording["_"]["resolution"]})
+                                None, None, duration, {"resolution": recording["_"]["resolution"]})
+        composite = self._complete_media(composite["id"], duration, seed)
         chat = self._asset(recording, "chat", "completed", f"{folder}/Rec-{recording['room_id']}-{epoch}-chat.csv",
                            files.chat_csv(segments, seed), "text/csv", 0, {})
         recording.update(status="completed", updated_at=iso(now))
@@ -470,6 +470,14 @@ class Hms:
         filename = asset["path"].rsplit("/", 1)[-1]
         self.engine.links.put(f"{NAME}/assets/{asset_id}/{filename}", content, content_type, filename)
         asset.update(status="completed", size=len(content))
+        return self.store.put(ASSET, asset_id, asset, asset["job_id"])
+
+    def _complete_media(self, asset_id: str, duration: int, seed: int) -> dict:
+        """The room-composite mp4: made when downloaded; its size is that of the file it makes."""
+        asset = self.store.get(ASSET, asset_id)
+        filename = asset["path"].rsplit("/", 1)[-1]
+        self.engine.links.put_media(f"{NAME}/assets/{asset_id}/{filename}", "mp4", duration, seed, filename)
+        asset.update(status="completed", size=len(media.render("mp4", duration, seed)))
         return self.store.put(ASSET, asset_id, asset, asset["job_id"])
 
     def asset(self, asset_id: str) -> dict:

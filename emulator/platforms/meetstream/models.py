@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ...core import media
 from ...core.clock import iso, parse_iso
 from ...core.content import Room, person_name, speech
 from ...core.errors import Conflict, Invalid, NotFound
@@ -62,7 +61,10 @@ def meetstream_time(ts: float) -> str:
 
 
 def platform_of(link: str) -> str:
-    host = (urlsplit(link).hostname or "").lower()
+    try:
+        host = (urlsplit(link).hostname or "").lower()
+    except ValueError:
+        host = ""
     if host == "zoom.us" or host.endswith(".zoom.us"):
         return "zoom"
     if host == "meet.google.com":
@@ -337,13 +339,12 @@ class MeetStream:
         duration = self.recorded_seconds(bot)
         seed = stable_int(self.engine.config.seed, bot["bot_id"])
         folder = f"{NAME}/{bot['bot_id']}"
-        self.engine.links.put(f"{folder}/audio.wav", media.wav(duration, seed), "audio/wav", f"{bot['bot_id']}.wav")
+        self.engine.links.put_media(f"{folder}/audio.wav", "wav", duration, seed, f"{bot['bot_id']}.wav")
         bot["media"] = {"audio": f"{folder}/audio.wav", "video": None, "streams": {}}
         if bot["audio_separate_streams"]:
             for p in bot["participants"]:
                 key = f"{folder}/streams/{p['id']}.wav"
-                self.engine.links.put(key, media.wav(duration, seed + int(p["id"][1:])), "audio/wav",
-                                      f"{bot['bot_id']}-{p['id']}.wav")
+                self.engine.links.put_media(key, "wav", duration, seed + int(p["id"][1:]), f"{bot['bot_id']}-{p['id']}.wav")
                 bot["media"]["streams"][p["name"]] = key
         self._mark(bot, "AudioProcessing")
         self._save(bot)
@@ -362,7 +363,7 @@ class MeetStream:
             return
         key = f"{NAME}/{bot['bot_id']}/video.mp4"
         seed = stable_int(self.engine.config.seed, bot["bot_id"])
-        self.engine.links.put(key, media.mp4(self.recorded_seconds(bot), seed), "video/mp4", f"{bot['bot_id']}.mp4")
+        self.engine.links.put_media(key, "mp4", self.recorded_seconds(bot), seed, f"{bot['bot_id']}.mp4")
         bot["media"] = bot["media"] or {"audio": None, "video": None, "streams": {}}
         bot["media"]["video"] = key
         self._mark(bot, "VideoProcessing")
@@ -467,7 +468,7 @@ class MeetStream:
         return record
 
     def transcript_segments(self, record: dict) -> list[dict] | None:
-        blob = self.store.get_blob(record["key"]) if record["key"] else None
+        blob = self.store.get_blob(record["key"]) if record["key"] else None  # (content, type, name, recipe)
         return json.loads(blob[0]) if blob else None
 
     # -- callbacks -------------------------------------------------------------------------

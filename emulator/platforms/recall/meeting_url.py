@@ -18,8 +18,11 @@ def _invalid(message: str) -> Invalid:
 
 def parse(url: str) -> dict:
     """The structured meeting URL Recall answers with; Invalid for anything it would not join."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        raise _invalid("Enter a valid URL.") from None
     query = parse_qs(parts.query)
     if parts.scheme not in ("http", "https") or not host:
         raise _invalid("Enter a valid URL.")
@@ -61,7 +64,11 @@ def _teams(path: str, query: dict) -> dict:
 
 def scenario(url: str) -> str | None:
     """A forced outcome asked for in the URL: ``?emulator_scenario=waiting_room`` and the like."""
-    value = (parse_qs(urlsplit(url).query).get("emulator_scenario") or [None])[0]
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return None
+    value = (parse_qs(query).get("emulator_scenario") or [None])[0]
     if value is not None and value not in SCENARIOS:
         raise _invalid(f"Unknown emulator_scenario {value!r}; known: {', '.join(SCENARIOS)}.")
     return value

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from standardwebhooks import Webhook
 
-from ...core import media
 from ...core.clock import iso, parse_iso
 from ...core.content import Room, person_name, speech
 from ...core.errors import Conflict, Invalid, NotFound
@@ -74,6 +73,7 @@ class Recall:
         self.clock = engine.clock
         engine.webhooks.register_policy(NAME, SVIX_POLICY)
         engine.webhooks.register_policy(f"{NAME}.realtime", REALTIME_POLICY)
+        engine.links.register_renderer(f"{NAME}.file", self.render_file)
         for action in ("dispatch", "join", "admitted", "recording", "participant_leave", "everyone_left", "processed",
                        "transcribed", "expire", "timeout", "speech"):
             engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"))
@@ -469,40 +469,60 @@ class Recall:
         seed = stable_int(self.engine.config.seed, artifact["id"])
         people = {p["id"]: p for p in bot["participants"]}
         folder = f"{NAME}/{recording['id']}/{kind}/{artifact['id']}"
-        put = lambda name, content, ctype: self._put(artifact, name, f"{folder}/{name}", content, ctype)  # noqa: E731
         if kind == "video_mixed":
-            put("video.mp4", media.mp4(duration, seed), "video/mp4")
+            self._put_media(artifact, "video.mp4", f"{folder}/video.mp4", "mp4", duration, seed)
         elif kind == "audio_mixed":
-            put(f"audio.{artifact['format']}", media.mp3(duration, seed) if artifact["format"] == "mp3"
-                else media.raw_pcm(duration, seed), "audio/mpeg" if artifact["format"] == "mp3" else "application/octet-stream")
+            name = f"audio.{artifact['format']}"
+            self._put_media(artifact, name, f"{folder}/{name}", artifact["format"], duration, seed)
         elif kind == "participant_events":
-            put("participant_events.json", _json(files.participant_events(bot["events"], origin)), "application/json")
-            put("speaker_timeline.json", _json(files.speaker_timeline(self.segments(bot, duration), people, origin)),
-                "application/json")
-            put("participants.json", _json(files.participants(list(people.values()))), "application/json")
+            for name in ("participant_events.json", "speaker_timeline.json", "participants.json"):
+                self._put_file(artifact, name, f"{folder}/{name}")
         elif kind == "transcript":
-            provider = next(iter(artifact["provider"]))
-            said = self.segments(bot, duration, provider)
-            put("transcript.json", _json(files.transcript(said, people)), "application/json")
-            put("provider_data.json", _json(files.provider_data(self._uuid("part"), self.clock.now(), provider, said)),
-                "application/json")
+            artifact["provider_part"] = {"id": self._uuid("part"), "created": self.clock.now()}
+            for name in ("transcript.json", "provider_data.json"):
+                self._put_file(artifact, name, f"{folder}/{name}")
         elif kind in ("video_separate", "audio_separate"):
             for person in people.values():
                 part_id = self._uuid("part")
                 video = kind == "video_separate"
                 ext = "mp4" if video else artifact["format"]
-                content = media.mp4(duration, seed + person["id"]) if video else (
-                    media.mp3(duration, seed + person["id"]) if ext == "mp3" else media.raw_pcm(duration, seed + person["id"]))
                 key = f"{folder}/{part_id}.{ext}"
-                self.engine.links.put(key, content, "video/mp4" if video else "audio/mpeg", f"{part_id}.{ext}")
+                self.engine.links.put_media(key, ext, duration, seed + person["id"], f"{part_id}.{ext}")
                 artifact["parts"].append({"id": part_id, "participant_id": person["id"], "key": key,
                                           "start": max(origin, person["joined"]),
                                           "duration": round((person["left"] or origin + duration) - max(origin, person["joined"]), 3)})
             artifact["keys"]["parts.json"] = f"{folder}/parts.json"
         self._set_status(artifact, recording, "done")
 
-    def _put(self, artifact: dict, name: str, key: str, content: bytes, content_type: str) -> None:
-        self.engine.links.put(key, content, content_type, name)
+    def _put_file(self, artifact: dict, name: str, key: str) -> None:
+        self.engine.links.put_rendered(key, f"{NAME}.file", {"artifact": artifact["id"], "name": name},
+                                       "application/json", name)
+        artifact["keys"][name] = key
+
+    def render_file(self, args: dict) -> bytes:
+        """A download file of an artifact, made from the call's state when it is downloaded."""
+        artifact = self.store.get(ARTIFACT, args["artifact"])
+        recording = self.store.get(RECORDING, artifact["recording_id"])
+        bot = self.store.get(BOT, recording["bot_id"])
+        origin = recording["started_at"]
+        duration = max(1.0, (recording["completed_at"] or origin) - origin)
+        people = {p["id"]: p for p in bot["participants"]}
+        name = args["name"]
+        if name == "participant_events.json":
+            return _json(files.participant_events(bot["events"], origin))
+        if name == "speaker_timeline.json":
+            return _json(files.speaker_timeline(self.segments(bot, duration), people, origin))
+        if name == "participants.json":
+            return _json(files.participants(list(people.values())))
+        provider = next(iter(artifact["provider"]))
+        said = self.segments(bot, duration, provider)
+        if name == "transcript.json":
+            return _json(files.transcript(said, people))
+        part = artifact["provider_part"]
+        return _json(files.provider_data(part["id"], part["created"], provider, said))
+
+    def _put_media(self, artifact: dict, name: str, key: str, kind: str, duration: float, seed: int) -> None:
+        self.engine.links.put_media(key, kind, duration, seed, name)
         artifact["keys"][name] = key
 
     def _set_status(self, artifact: dict, recording: dict, code: str, sub_code: str | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ...core import formats, media
+from ...core import formats
 from ...core.clock import iso
 from ...core.content import Room, person_name, speech
 from ...core.errors import Conflict, Invalid, NotFound
@@ -201,12 +201,13 @@ class SpotMe:
         files = {
             "vtt": (formats.vtt(segments).encode(), "text/vtt; charset=utf-8", "captions.vtt"),
             "txt": (formats.txt(segments).encode(), "text/plain; charset=utf-8", "transcript.txt"),
-            "mp4": (media.mp4(duration, seed), "video/mp4", "recording.mp4"),
         }
         keys = {}
         for name, (content, content_type, filename) in files.items():
             keys[name] = f"{folder}/{filename}"
             self.engine.links.put(keys[name], content, content_type, f"{event['id']}-{filename}")
+        keys["mp4"] = f"{folder}/recording.mp4"
+        self.engine.links.put_media(keys["mp4"], "mp4", duration, seed, f"{event['id']}-recording.mp4")
         previous = self.store.get(TRANSCRIPT, f"{kind}:{event['id']}")
         if previous:  # the new transcript replaces the old one: its files are gone
             for key in previous["keys"].values():
