@@ -6,9 +6,12 @@ import json
 import signal
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .core.schemas import SchemaCatalogue, UnknownSchema, json_path
+
+if TYPE_CHECKING:
+    from .core.engine import Config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -26,6 +29,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="serve only this platform (repeatable); default: all")
     serve.add_argument("--public-url", help="how clients reach this server (default: http://HOST:PORT)")
     serve.add_argument("--threads", type=int, default=16, help="request-handling threads")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes sharing the port and the --state file (default 1)")
     serve.add_argument("--setting", action="append", default=[], metavar="PLATFORM.NAME=VALUE",
                        help="a platform setting (repeatable), e.g. 100ms.app_secret=s3cret; values are JSON "
                             "or plain text")
@@ -96,6 +101,12 @@ def run_serve(args: argparse.Namespace) -> int:
     if unknown:
         print(f"meeting-emulator: --setting for unknown platform(s): {', '.join(unknown)}", file=sys.stderr)
         return 2
+    if args.workers > 1:
+        engine.close()
+        if not args.state:
+            print("meeting-emulator: --workers needs --state: the processes share one state file", file=sys.stderr)
+            return 2
+        return run_workers(args, config)
     server = create_server(create_app(engine), host=args.host, port=args.port, threads=args.threads,
                            ident="meeting-emulator")
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
@@ -121,6 +132,57 @@ def run_serve(args: argparse.Namespace) -> int:
         server.close()
         engine.close()
         print("meeting-emulator stopped", flush=True)
+    return 0
+
+
+def run_workers(args: argparse.Namespace, config: "Config") -> int:
+    """Several processes answer on one listening socket and share the state file: SQLite's locking
+    keeps every change whole, each due action is run by exactly one of them."""
+    import os
+    import socket
+
+    from waitress import create_server
+
+    from .app import create_app
+    from .core.engine import Engine
+
+    listener = socket.create_server((args.host, args.port), backlog=1024, reuse_port=False)
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+    config.public_url = (args.public_url or f"http://{host}:{listener.getsockname()[1]}").rstrip("/")
+    children = []
+    for _ in range(args.workers):
+        pid = os.fork()
+        if pid == 0:  # a worker: its own engine on the shared file, its own threads
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers
+            engine = Engine(config)
+            server = create_server(create_app(engine), sockets=[listener], threads=args.threads,
+                                   ident="meeting-emulator")
+            engine.start_ticker()
+            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+            try:
+                server.run()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                engine.close()
+            os._exit(0)
+        children.append(pid)
+    print(f"meeting-emulator listening on {config.public_url} with {args.workers} workers", flush=True)
+    print(f"  state: {args.state}; seed {args.seed}; Ctrl-C stops", flush=True)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        for pid in children:
+            os.waitpid(pid, 0)
+    except KeyboardInterrupt:
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            os.waitpid(pid, 0)
+    print("meeting-emulator stopped", flush=True)
     return 0
 
 

@@ -137,3 +137,35 @@ def test_contract_against_something_that_is_not_an_emulator_skips_clock_checks(r
     result = run("contract", "--platform", "lessonspace", "--base-url", receiver.url, "--examples", "2")
     assert result.returncode == 1  # the receiver answers 200 "ok" to everything: a breach
     assert "SKIP  lifecycle" in result.stdout and "FAIL  openapi" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked processes")
+def test_workers_share_one_state_file_and_lose_nothing(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    process, base = start_server(tmp_path / "state.sqlite3", "--workers", "2", "--frozen")
+    auth = {"Authorization": "Token k"}
+    try:
+        def create(i):
+            return requests.post(f"{base}/recall/api/v1/bot/", headers=auth,
+                                 json={"meeting_url": f"https://zoom.us/j/{1000 + i}"}).json()["id"]
+
+        with ThreadPoolExecutor(16) as pool:
+            ids = list(pool.map(create, range(60)))
+        assert len(set(ids)) == 60
+        listing = requests.get(f"{base}/recall/api/v1/bot/", headers=auth).json()
+        assert listing["count"] == 60
+        before = requests.get(f"{base}/_emulator/clock").json()["timestamp"]
+        requests.post(f"{base}/_emulator/clock/advance", json={"hours": 2})
+        seen = {round(requests.get(f"{base}/_emulator/clock").json()["timestamp"] - before) for _ in range(20)}
+        assert seen == {7200}  # every worker sees the moved clock
+        done = [requests.get(f"{base}/recall/api/v1/bot/{i}/", headers=auth).json()["status_changes"][-1]["code"]
+                for i in ids]
+        assert set(done) == {"done"}  # each due action ran exactly once, in some worker
+    finally:
+        stop_server(process)
+
+
+def test_workers_need_a_state_file():
+    result = run("serve", "--workers", "2", "--port", "0")
+    assert result.returncode == 2 and "--state" in result.stderr

@@ -53,6 +53,11 @@ class Clock:
     def state(self) -> ClockState:
         return ClockState(**asdict(self._state))
 
+    def load(self, state: ClockState) -> None:
+        """Take a state saved by another process sharing the store."""
+        with self._lock:
+            self._state = ClockState(**asdict(state))
+
     def describe(self) -> dict:
         s = self._state
         return {

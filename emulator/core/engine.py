@@ -67,7 +67,15 @@ class Engine:
         self.store.set_meta("clock", asdict(self.clock.state))
 
     def catch_up(self) -> int:
+        if self.store.changed_elsewhere():  # another worker may have moved the shared clock
+            saved = self.store.get_meta("clock")
+            if saved:
+                self.clock = self.clock if self.clock.state == ClockState(**saved) else self._reload_clock(saved)
         return self.timeline.catch_up()
+
+    def _reload_clock(self, saved: dict) -> Clock:
+        self.clock.load(ClockState(**saved))
+        return self.clock
 
     def settle(self, until: float | None = None, timeout: float = 120.0) -> int:
         """Run everything due by ``until`` and wait for the webhooks it sends, retries included."""

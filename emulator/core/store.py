@@ -108,6 +108,14 @@ class Store:
         with self.transaction():
             return self._conn.execute(sql, args)
 
+    def changed_elsewhere(self) -> bool:
+        """Whether another connection (another worker process) committed since the last call."""
+        with self._lock:
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        changed = version != getattr(self, "_data_version", version)
+        self._data_version = version
+        return changed
+
     def reset(self) -> None:
         with self.transaction():
             for table in TABLES:
