@@ -91,7 +91,7 @@ def bare_flask(body: bytes) -> tuple[subprocess.Popen, str]:
     port = free_port()
     path = Path(tempfile.mkstemp(suffix=".json")[1])
     path.write_bytes(body)
-    process = subprocess.Popen([PYTHON, str(HERE / "bare_app.py"), str(port), str(path)])
+    process = subprocess.Popen([PYTHON, str(HERE / "bare_app.py"), str(port), str(path)], stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     wait_up(base + "/object")
     return process, base

@@ -24,10 +24,14 @@ def create_app(engine: Engine) -> Flask:
     def catch_up() -> None:
         if not request.path.startswith(QUIET_PATHS):
             engine.catch_up()
+        engine.store.watch_schedules()
 
     @app.after_request
     def kick(response: Response) -> Response:
-        engine.kick()
+        # Wake the background worker only when this request queued something already due (a
+        # webhook, say): waking it on every request would double the work of a read.
+        if engine.store.earliest_scheduled() <= engine.clock.now():
+            engine.kick()
         return response
 
     @app.get("/")

@@ -154,6 +154,7 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
         pid = os.fork()
         if pid == 0:  # a worker: its own engine on the shared file, its own threads
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers
+            config.shared = True
             engine = Engine(config)
             server = create_server(create_app(engine), sockets=[listener], threads=args.threads,
                                    ident="meeting-emulator")

@@ -29,6 +29,7 @@ class Config:
     frozen: bool = False
     platforms: list[str] | None = None  # None: all registered platforms
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # per-platform overrides
+    shared: bool = False  # other processes use the same state file (serve --workers)
 
 
 class Engine:
@@ -40,6 +41,8 @@ class Engine:
         self.platforms: dict[str, Platform] = {p.name: p for p in chosen}
         self._reset_hooks: list[Callable[[], None]] = []
         self.store = Store(self.config.state)
+        if self.config.shared:
+            self.store.share()
         saved_clock = self.store.get_meta("clock")
         self.clock = Clock(ClockState(**saved_clock) if saved_clock else None)
         if not saved_clock:
@@ -67,8 +70,9 @@ class Engine:
         self.store.set_meta("clock", asdict(self.clock.state))
 
     def catch_up(self) -> int:
-        if self.store.changed_elsewhere():  # another worker may have moved the shared clock
-            saved = self.store.get_meta("clock")
+        if self.config.shared and self.store.changed_elsewhere():  # another worker changed the state
+            self.timeline.forget_hint()
+            saved = self.store.get_meta("clock")  # it may have moved the shared clock
             if saved:
                 self.clock = self.clock if self.clock.state == ClockState(**saved) else self._reload_clock(saved)
         return self.timeline.catch_up()
@@ -112,6 +116,7 @@ class Engine:
         """Forget every object, action, file and delivery; time restarts from ``at`` (default: real now)."""
         self.webhooks.wait_idle(5)
         self.store.reset()
+        self.timeline.forget_hint()
         for hook in self._reset_hooks:
             hook()
         self.clock.set(time.time() if at is None else at, frozen=self.config.frozen if frozen is None else frozen,

@@ -46,6 +46,9 @@ class Store:
         )
         self._lock = threading.RLock()
         self._local = threading.local()
+        # Documents as last written, so a read needs neither the lock nor a query. Cleared on any
+        # rollback; not used when other processes share the file (they could change a row).
+        self._cache: dict[tuple[str, str], str | None] | None = {}
         if path:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -66,6 +69,7 @@ class Store:
                 except BaseException:
                     if depth == 0:
                         self._conn.execute("ROLLBACK")
+                        self._forget()
                     raise
                 else:
                     if depth == 0:
@@ -86,6 +90,7 @@ class Store:
         except BaseException:
             self._conn.execute("ROLLBACK TO unit")
             self._conn.execute("RELEASE unit")
+            self._forget()
             raise
         self._conn.execute("RELEASE unit")
 
@@ -96,6 +101,7 @@ class Store:
     def unit_end(self, failed: bool) -> None:
         if failed:
             self._conn.execute("ROLLBACK TO unit")
+            self._forget()
         self._conn.execute("RELEASE unit")
 
     def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
@@ -107,6 +113,14 @@ class Store:
             return self._conn.execute(sql, args)
         with self.transaction():
             return self._conn.execute(sql, args)
+
+    def share(self) -> None:
+        """Other processes write the same file: every read goes to the database."""
+        self._cache = None
+
+    def _forget(self) -> None:
+        if self._cache is not None:
+            self._cache.clear()
 
     def changed_elsewhere(self) -> bool:
         """Whether another connection (another worker process) committed since the last call."""
@@ -121,6 +135,7 @@ class Store:
             for table in TABLES:
                 self._conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
             self._conn.execute("DELETE FROM sqlite_sequence")
+            self._forget()
 
     def close(self) -> None:
         with self._lock:
@@ -129,19 +144,41 @@ class Store:
     # -- documents -------------------------------------------------------------------------
     def put(self, kind: str, id: str, doc: dict, parent: str | None = None) -> dict:
         """Insert or replace a document; its position in listings is kept on replace."""
-        self._write(
-            "INSERT INTO documents (kind, id, parent, data) VALUES (?,?,?,?) "
-            "ON CONFLICT (kind, id) DO UPDATE SET parent=excluded.parent, data=excluded.data",
-            (kind, id, parent, json.dumps(doc)),
-        )
+        text = json.dumps(doc)
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO documents (kind, id, parent, data) VALUES (?,?,?,?) "
+                "ON CONFLICT (kind, id) DO UPDATE SET parent=excluded.parent, data=excluded.data",
+                (kind, id, parent, text),
+            )
+            self._invalidate(kind, id)
         return doc
 
+    def _invalidate(self, kind: str, id: str) -> None:
+        # A write drops the cached copy; the next read outside a transaction, under the lock, puts
+        # the committed row back. So a cached document is always a committed one.
+        if self._cache is not None:
+            self._cache.pop((kind, id), None)
+
     def get(self, kind: str, id: str) -> dict | None:
-        rows = self._rows("SELECT data FROM documents WHERE kind=? AND id=?", (kind, id))
-        return json.loads(rows[0][0]) if rows else None
+        cache = self._cache
+        if cache is not None and (kind, id) in cache:
+            text = cache[(kind, id)]
+            return json.loads(text) if text is not None else None
+        with self._lock:
+            row = self._conn.execute("SELECT data FROM documents WHERE kind=? AND id=?", (kind, id)).fetchone()
+            text = row[0] if row else None
+            if cache is not None and getattr(self._local, "depth", 0) == 0:  # committed: keep it
+                if len(cache) > 100_000:
+                    cache.clear()
+                cache[(kind, id)] = text
+        return json.loads(text) if text is not None else None
 
     def delete(self, kind: str, id: str) -> bool:
-        return self._write("DELETE FROM documents WHERE kind=? AND id=?", (kind, id)).rowcount > 0
+        with self.transaction():
+            deleted = self._conn.execute("DELETE FROM documents WHERE kind=? AND id=?", (kind, id)).rowcount > 0
+            self._invalidate(kind, id)
+        return deleted
 
     def find(self, kind: str, parent: str | None = None) -> list[dict]:
         """Documents of a kind (optionally under one parent) in creation order."""

@@ -24,6 +24,7 @@ class Timeline:
         self._clock = clock
         self._handlers: dict[str, Handler] = {}
         self._lock = threading.Lock()  # one catch-up at a time keeps actions in order
+        self._next_due = float("-inf")  # nothing is due before this (unknown at first: look)
 
     def register(self, action: str, handler: Handler) -> None:
         if action in self._handlers:
@@ -34,6 +35,11 @@ class Timeline:
         if action not in self._handlers:
             raise KeyError(f"no handler for action {action!r}")
         self._store.schedule(when, action, payload)
+        self._next_due = min(self._next_due, when)
+
+    def forget_hint(self) -> None:
+        """Another process may have scheduled something: look in the store next time."""
+        self._next_due = float("-inf")
 
     def after(self, seconds: float, action: str, payload: dict) -> None:
         self.at(self._clock.now() + seconds, action, payload)
@@ -46,6 +52,8 @@ class Timeline:
     def catch_up(self, until: float | None = None) -> int:
         """Run every action due at or before ``until`` (default: now); returns how many ran."""
         limit = self._clock.now() if until is None else until
+        if limit < self._next_due:  # the common case for a request: nothing is due, no lock, no query
+            return 0
         ran = 0
         with self._lock:
             while True:
@@ -55,6 +63,8 @@ class Timeline:
                 with self._store.transaction():
                     batch = self._store.due_batch(limit, BATCH)
                     if not batch:
+                        following = self._store.next_due()
+                        self._next_due = float("inf") if following is None else following
                         return ran
                     done = []
                     for seq, due, action, payload in batch:

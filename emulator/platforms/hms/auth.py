@@ -1,9 +1,23 @@
 """100ms management tokens: HS256 JWTs signed with the app secret, checked on the emulator clock."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import jwt
 
 SKEW = 10  # seconds of clock skew allowed on nbf and exp
+
+
+@lru_cache(maxsize=1024)
+def _decode(token: str, secret: str) -> dict | str:
+    """The token's claims, or why it cannot be read (a client sends the same token many times)."""
+    try:
+        return jwt.decode(token, secret, algorithms=["HS256"],
+                          options={"verify_exp": False, "verify_nbf": False, "verify_iat": False})
+    except jwt.InvalidSignatureError:
+        return "signature verification failed"
+    except jwt.InvalidTokenError as exc:
+        return f"malformed token: {exc}"
 
 
 def token_problem(header: str, access_key: str, secret: str, now: float) -> str | None:
@@ -13,13 +27,9 @@ def token_problem(header: str, access_key: str, secret: str, now: float) -> str 
         return "missing Authorization header"
     if scheme != "Bearer" or not token:
         return "Authorization header must be 'Bearer <management token>'"
-    try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"],
-                            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False})
-    except jwt.InvalidSignatureError:
-        return "signature verification failed"
-    except jwt.InvalidTokenError as exc:
-        return f"malformed token: {exc}"
+    claims = _decode(token, secret)
+    if isinstance(claims, str):
+        return claims
     if claims.get("type") != "management":
         return f"token type must be 'management', got {claims.get('type')!r}"
     if claims.get("version") != 2:
