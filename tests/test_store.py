@@ -69,14 +69,17 @@ def test_two_connections_to_one_file_share_state(tmp_path):
     assert reopened.get("thing", "x") == {"v": 1}
 
 
-def test_pop_due_returns_earliest_first_and_ties_in_order():
+def test_due_actions_come_earliest_first_and_ties_in_order():
     store = Store()
     store.schedule(5.0, "b", {"i": 1})
     store.schedule(3.0, "a", {"i": 2})
     store.schedule(5.0, "c", {"i": 3})
+    store.schedule(11.0, "d", {"i": 4})
     assert store.next_due() == 3.0
-    assert [store.pop_due(10)[2]["i"] for _ in range(3)] == [2, 1, 3]
-    assert store.pop_due(10) is None
+    batch = store.due_batch(10, 100)
+    assert [payload["i"] for _, _, _, payload in batch] == [2, 1, 3]
+    store.remove_actions([seq for seq, *_ in batch])
+    assert store.due_batch(10, 100) == [] and store.next_due() == 11.0
 
 
 def test_reset_empties_everything():

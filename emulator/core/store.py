@@ -234,18 +234,6 @@ class Store:
         with self.transaction():
             self._conn.executemany("DELETE FROM timeline WHERE seq=?", [(seq,) for seq in seqs])
 
-    def pop_due(self, until: float) -> tuple[float, str, dict] | None:
-        """Remove and return the earliest action due at or before ``until`` (ties: first scheduled)."""
-        with self.transaction():
-            row = self._conn.execute(
-                "SELECT seq, due, action, payload FROM timeline WHERE due <= ? ORDER BY due, seq LIMIT 1",
-                (until,),
-            ).fetchone()
-            if row is None:
-                return None
-            self._conn.execute("DELETE FROM timeline WHERE seq=?", (row[0],))
-        return row[1], row[2], json.loads(row[3])
-
     def next_due(self) -> float | None:
         rows = self._rows("SELECT MIN(due) FROM timeline")
         return rows[0][0]
