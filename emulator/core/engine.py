@@ -40,6 +40,7 @@ class Engine:
         chosen = platforms if platforms is not None else registered(self.config.platforms)
         self.platforms: dict[str, Platform] = {p.name: p for p in chosen}
         self._reset_hooks: list[Callable[[], None]] = []
+        self._settings: dict[str, dict[str, Any]] = {}  # platform settings as last read from the store
         self.store = Store(self.config.state)
         if self.config.shared:
             self.store.share()
@@ -72,6 +73,7 @@ class Engine:
     def catch_up(self) -> int:
         if self.config.shared and self.store.changed_elsewhere():  # another worker changed the state
             self.timeline.forget_hint()
+            self._settings.clear()
             saved = self.store.get_meta("clock")  # it may have moved the shared clock
             if saved:
                 self.clock = self.clock if self.clock.state == ClockState(**saved) else self._reload_clock(saved)
@@ -117,6 +119,7 @@ class Engine:
         self.webhooks.wait_idle(5)
         self.store.reset()
         self.timeline.forget_hint()
+        self._settings.clear()
         for hook in self._reset_hooks:
             hook()
         self.clock.set(time.time() if at is None else at, frozen=self.config.frozen if frozen is None else frozen,
@@ -137,7 +140,9 @@ class Engine:
 
     def setting(self, platform: str, name: str, default: Any) -> Any:
         """A platform setting: changed through the control API, else from Config, else default."""
-        stored = self.store.get_meta(f"settings:{platform}", {})
+        stored = self._settings.get(platform)
+        if stored is None:  # read once; forgotten when changed here, on reset, or by another worker
+            stored = self._settings[platform] = self.store.get_meta(f"settings:{platform}", {})
         if name in stored:
             return stored[name]
         return self.config.settings.get(platform, {}).get(name, default)
@@ -147,6 +152,7 @@ class Engine:
             stored = self.store.get_meta(f"settings:{platform}", {})
             stored.update(values)
             self.store.set_meta(f"settings:{platform}", stored)
+        self._settings.clear()
         return stored
 
     # -- background ------------------------------------------------------------------------

@@ -461,6 +461,7 @@ class Hms:
                  "size": 0, "duration": duration, "created_at": iso(self.clock.now()), "thumbnails": None,
                  "metadata": metadata}
         self.store.put(ASSET, asset["id"], asset, recording["id"])
+        recording["_"].setdefault("asset_ids", []).append(asset["id"])  # read by id, not by a listing
         if content is not None:
             asset = self._complete_asset(asset["id"], content, content_type or "application/octet-stream")
         return asset
@@ -490,7 +491,7 @@ class Hms:
         return self.store.find(ASSET)
 
     def recording_assets(self, recording: dict) -> list[dict] | None:
-        found = self.store.find(ASSET, recording["id"])
+        found = [self.store.get(ASSET, asset_id) for asset_id in recording["_"].get("asset_ids", [])]
         embedded = [{k: v for k, v in a.items() if k not in ("job_id", "room_id", "session_id")} for a in found]
         return embedded or None
 
