@@ -170,7 +170,7 @@ def bench_workers(seconds: int) -> None:
         results.append((workers, run["rps"], run["requests"] - run["errors"], stored))
     text = "; ".join(f"{w} worker(s): {rps:.0f} creates/s, {ok} created, {stored} readable"
                      for w, rps, ok, stored in results)
-    grows = all(b[1] >= a[1] * 0.95 for a, b in zip(results, results[1:]))
+    grows = all(b[1] >= a[1] * 1.1 for a, b in zip(results, results[1:]))
     # wrk counts the answers it read within its window; a few more may land as it stops
     lost = any(stored < ok for _, _, ok, stored in results)
     row(f"serve --workers N on one state file ({cores} cores)", text, "grows with workers; nothing lost",
