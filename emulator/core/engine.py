@@ -85,6 +85,7 @@ class Engine:
 
     def settle(self, until: float | None = None, timeout: float = 120.0) -> int:
         """Run everything due by ``until`` and wait for the webhooks it sends, retries included."""
+        self.timeline.forget_hint()  # look in the store itself: another worker may have scheduled work
         ran = 0
         while True:
             ran += self.timeline.catch_up(until)
