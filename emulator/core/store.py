@@ -55,27 +55,9 @@ class Store:
         self._conn.executescript(SCHEMA)
 
     # -- transactions ----------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self) -> _Transaction:
         """One atomic unit of work; nested calls join the outer transaction."""
-        with self._lock:
-            depth = getattr(self._local, "depth", 0)
-            self._local.depth = depth + 1
-            try:
-                if depth == 0:
-                    self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self
-                except BaseException:
-                    if depth == 0:
-                        self._conn.execute("ROLLBACK")
-                        self._forget()
-                    raise
-                else:
-                    if depth == 0:
-                        self._conn.execute("COMMIT")
-            finally:
-                self._local.depth = depth
+        return _Transaction(self)
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -305,3 +287,44 @@ class Store:
 
     def clear_inbox(self, name: str) -> None:
         self._write("DELETE FROM inbox WHERE name=?", (name,))
+
+
+class _Transaction:
+    """``with store.transaction():`` as a plain class: it is on every write's path."""
+
+    __slots__ = ("store", "depth")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Store:
+        store = self.store
+        store._lock.acquire()
+        self.depth = getattr(store._local, "depth", 0)
+        store._local.depth = self.depth + 1
+        if self.depth == 0:
+            try:
+                store._conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                store._local.depth = 0
+                store._lock.release()
+                raise
+        return store
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        store = self.store
+        try:
+            if self.depth == 0:
+                if kind is None:
+                    try:
+                        store._conn.execute("COMMIT")
+                    except BaseException:  # a failed commit must not leave the transaction open
+                        store._conn.execute("ROLLBACK")
+                        store._forget()
+                        raise
+                else:
+                    store._conn.execute("ROLLBACK")
+                    store._forget()
+        finally:
+            store._local.depth = self.depth
+            store._lock.release()
