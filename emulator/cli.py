@@ -120,10 +120,7 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"  {'control':<18} {engine.config.public_url}/_emulator", flush=True)
     print(f"  state: {args.state or 'in memory'}; seed {args.seed}; Ctrl-C stops", flush=True)
 
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -133,6 +130,11 @@ def run_serve(args: argparse.Namespace) -> int:
         engine.close()
         print("meeting-emulator stopped", flush=True)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM stops the server the way Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 def run_workers(args: argparse.Namespace, config: "Config") -> int:
@@ -159,7 +161,7 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
             server = create_server(create_app(engine), sockets=[listener], threads=args.threads,
                                    ident="meeting-emulator")
             engine.start_ticker()
-            signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+            signal.signal(signal.SIGTERM, _interrupt)
             try:
                 server.run()
             except KeyboardInterrupt:
@@ -171,10 +173,7 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
     print(f"meeting-emulator listening on {config.public_url} with {args.workers} workers", flush=True)
     print(f"  state: {args.state}; seed {args.seed}; Ctrl-C stops", flush=True)
 
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         for pid in children:
             os.waitpid(pid, 0)

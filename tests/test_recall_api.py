@@ -193,6 +193,19 @@ def test_scheduled_bots_can_change_until_dispatched(recall):
     assert recall.get(f"/bot/{other['id']}/").status_code == 404
 
 
+def test_a_moved_join_at_replaces_the_earlier_schedule(recall):
+    from emulator.core.clock import iso
+
+    bot = recall.create(join_at=iso(recall.emulator.now + 7200))
+    moved = recall.http.patch(recall.base + f"/bot/{bot['id']}/", json={"join_at": iso(recall.emulator.now + 10800)})
+    assert moved.status_code == 200
+    assert recall.http.patch(recall.base + f"/bot/{bot['id']}/", json={"join_at": None}).status_code == 400
+    recall.emulator.advance(7200)
+    assert recall.codes(bot["id"]) == []  # not at the old time
+    recall.emulator.advance(3600)
+    assert recall.codes(bot["id"])[0][0] == "joining_call"
+
+
 def test_idempotency_key_returns_the_original_bot(recall):
     headers = {"Idempotency-Key": "idem-1"}
     first = recall.post("/bot/", json={"meeting_url": "https://zoom.us/j/1"}, headers=headers).json()

@@ -102,12 +102,11 @@ class Clock:
     @contextmanager
     def pinned(self, at: float) -> Iterator[None]:
         """Make ``now()`` answer ``at`` in this thread while a due action runs."""
-        previous = getattr(self._pinned, "at", None)
-        self._pinned.at = at
+        previous = self.pin(at)
         try:
             yield
         finally:
-            self._pinned.at = previous
+            self.pin(previous)
 
 
 def iso(ts: float) -> str:

@@ -75,13 +75,9 @@ class Engine:
             self.timeline.forget_hint()
             self._settings.clear()
             saved = self.store.get_meta("clock")  # it may have moved the shared clock
-            if saved:
-                self.clock = self.clock if self.clock.state == ClockState(**saved) else self._reload_clock(saved)
+            if saved and ClockState(**saved) != self.clock.state:
+                self.clock.load(ClockState(**saved))
         return self.timeline.catch_up()
-
-    def _reload_clock(self, saved: dict) -> Clock:
-        self.clock.load(ClockState(**saved))
-        return self.clock
 
     def settle(self, until: float | None = None, timeout: float = 120.0) -> int:
         """Run everything due by ``until`` and wait for the webhooks it sends, retries included."""

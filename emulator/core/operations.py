@@ -42,6 +42,9 @@ def operation(summary: str, responses: dict[int, str | None], *, request: str | 
     return mark
 
 
+_VALIDATORS: dict[int, Any] = {}  # id of a Param (they live as long as the routes) -> validator
+
+
 def query_errors(view: Callable[..., Any], args: Any) -> list[str]:
     """Problems with the query string against the view's declared parameters, each naming its parameter."""
     from jsonschema import Draft202012Validator
@@ -73,6 +76,9 @@ def query_errors(view: Callable[..., Any], args: Any) -> list[str]:
         except ValueError:
             problems.append(f"{param.name}: {values[0]!r} is not a valid {kind}")
             continue
-        for error in Draft202012Validator(param.schema, format_checker=FORMATS).iter_errors(value):
+        validator = _VALIDATORS.get(id(param))
+        if validator is None:  # compiled once per declared parameter, not per request
+            validator = _VALIDATORS[id(param)] = Draft202012Validator(param.schema, format_checker=FORMATS)
+        for error in validator.iter_errors(value):
             problems.append(f"{param.name}: {error.message}")
     return problems

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from ...core import media
-from ...core.clock import iso
+from ...core.clock import iso, parse_iso
 from ...core.content import Room, Segment, person_name, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
@@ -349,8 +349,6 @@ class Hms:
     def _duration(self, recording: dict, until: float | None = None) -> int:
         if recording["started_at"] is None:
             return 0
-        from ...core.clock import parse_iso
-
         end = recording["_"]["stop_requested"] if until is None else until
         return max(0, int(round(end - parse_iso(recording["started_at"]) - recording["_"]["paused_total"])))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import uuid
 from collections import Counter
 
@@ -14,6 +15,7 @@ import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, rule
 
+from ...core.clock import parse_iso
 from ...core.contract import Target, link_expiry_check
 
 DEFAULT_API_KEY = "6b1f2c3d-1111-4222-8333-944455566677"
@@ -166,7 +168,5 @@ def webhook_links(message: dict) -> list[tuple[str, float, int]]:
     """Links inside a webhook: (url, when it was minted, its documented lifetime)."""
     if event_of(message) != "transcription.finish":
         return []
-    from ...core.clock import parse_iso
-
-    body = __import__("json").loads(message["body"])
+    body = json.loads(message["body"])
     return [(body["transcriptionUrl"], parse_iso(_header(message, "x-webhook-timestamp")), WEBHOOK_LINK_LIFETIME)]

@@ -467,6 +467,9 @@ class MeetStream:
             raise NotFound(f"Transcript {transcript_id} not found.")
         return record
 
+    def transcripts_of(self, bot_id: str) -> list[dict]:
+        return self.store.find(TRANSCRIPT, bot_id)
+
     def transcript_segments(self, record: dict) -> list[dict] | None:
         blob = self.store.get_blob(record["key"]) if record["key"] else None  # (content, type, name, recipe)
         return json.loads(blob[0]) if blob else None

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from flask import Blueprint, Response, g, request
 
+from ...core.clock import iso
 from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
 from ...core.operations import Param, operation, query_errors
@@ -128,7 +129,6 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     @bot_route("/get_participants", "The meeting's participants", {200: "participants.response"})
     def participants(bot_id: UUID) -> Response:
         bot = model.bot(str(bot_id), g.api_key)
-        from ...core.clock import iso
         return json_response({"bot_id": bot["bot_id"], "participants": [
             {"id": p["id"], "displayName": p["name"], "fullName": p["name"],
              "status": "left" if p["left"] is not None else "joined", "joined_at": iso(p["joined"]),
@@ -139,7 +139,6 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         bot = model.bot(str(bot_id), g.api_key)
         if bot["recording_from"] is None:
             return json_response({"message": "processing"}, 202)
-        from ...core.clock import iso
         said = model.segments(bot, model.recorded_seconds(bot) if bot["stopped_at"] else 60)
         chats = [{"sender": s["speaker"], "message": s["transcript"], "timestamp": iso(bot["recording_from"] + s["start_time"])}
                  for i, s in enumerate(said) if i % 7 == 3]
@@ -155,15 +154,19 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response({"bot_id": bot["bot_id"], "speaker_timeline": [
             {"speaker": s["speaker"], "start_time": s["start_time"], "end_time": s["end_time"]} for s in said]})
 
+    def media_link(bot: dict, what: str, lifetime: int, fmt: str) -> Response:
+        """202 until the file is processed, then a link to it valid ``lifetime`` seconds."""
+        ready(bot, what)
+        key = (bot["media"] or {}).get(what)
+        if not key:
+            return json_response({"message": "processing"}, 202)
+        return json_response({"bot_id": bot["bot_id"], "url": engine.links.mint(key, lifetime),
+                              "expires_in": lifetime, "format": fmt})
+
     @bot_route("/get_audio", "A link to the mixed audio (WAV, valid 1 hour); 202 until processed",
                {200: "media.response", 202: NOT_READY})
     def get_audio(bot_id: UUID) -> Response:
-        bot = model.bot(str(bot_id), g.api_key)
-        ready(bot, "audio")
-        if not bot["media"] or not bot["media"]["audio"]:
-            return json_response({"message": "processing"}, 202)
-        return json_response({"bot_id": bot["bot_id"], "url": engine.links.mint(bot["media"]["audio"], AUDIO_LINK),
-                              "expires_in": AUDIO_LINK, "format": "wav"})
+        return media_link(model.bot(str(bot_id), g.api_key), "audio", AUDIO_LINK, "wav")
 
     @bot_route("/get_video", "A link to the mixed video (mp4, valid 10 minutes); 202 until processed",
                {200: "media.response", 202: NOT_READY, 400: ERR})
@@ -171,11 +174,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         bot = model.bot(str(bot_id), g.api_key)
         if not bot["video_required"]:
             raise ms_error(400, "This bot was created without video_required: it has no video.")
-        ready(bot, "video")
-        if not bot["media"] or not bot["media"].get("video"):
-            return json_response({"message": "processing"}, 202)
-        return json_response({"bot_id": bot["bot_id"], "url": engine.links.mint(bot["media"]["video"], VIDEO_LINK),
-                              "expires_in": VIDEO_LINK, "format": "mp4"})
+        return media_link(bot, "video", VIDEO_LINK, "mp4")
 
     @bot_route("/get_audio_streams", "Per-participant audio (links valid 10 minutes); 202 until processed",
                {200: "audio_streams.response", 202: NOT_READY, 400: ERR})
@@ -199,7 +198,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         runs = [{"transcript_id": r["transcript_id"], "provider": r["provider"],
                  "status": {"pending": "processing"}.get(r["status"], r["status"]), "created_at": r["created_at"],
                  "download_urls": {"json": engine.links.mint(r["key"], TRANSCRIPT_LINK)} if r["key"] else None}
-                for r in engine.store.find("meetstream.transcript", bot["bot_id"])]
+                for r in model.transcripts_of(bot["bot_id"])]
         if bot["transcript_id"] is None and bot["live_url"]:
             runs.insert(0, {"transcript_id": bot["bot_id"], "provider": bot["provider"], "status": "streaming",
                             "created_at": runs[0]["created_at"] if runs else model.view(bot)["created_at"],
@@ -235,7 +234,6 @@ def api_blueprint(engine: "Engine") -> Blueprint:
 
 
 def details(model: MeetStream, bot: dict) -> dict:
-    from ...core.clock import iso
 
     steps = ["Joining", "InMeeting", "Stopped", "BotRejected", "BotNotAllowed", "Error", "AudioProcessing",
              "VideoProcessing", "TranscriptionReady", "MediaExpired"]

@@ -118,9 +118,7 @@ class Recall:
             if join_at is None:
                 self._on_dispatch({"bot": bot["id"]})
             else:
-                self.engine.timeline.at(max(now, join_at - self.setting("dispatch_seconds")), f"{NAME}.dispatch",
-                                        {"bot": bot["id"]})
-                self.engine.timeline.at(join_at, f"{NAME}.join", {"bot": bot["id"]})
+                self._schedule_join(bot["id"], join_at)
             return 201, self.bot(bot["id"])
 
     def _recording_config(self, given: dict | None) -> dict:
@@ -161,12 +159,13 @@ class Recall:
             if "automatic_leave" in body:
                 bot["automatic_leave"] = _merge(LEAVE_DEFAULTS, body["automatic_leave"] or {})
             if "join_at" in body:
+                if body["join_at"] is None:
+                    raise Invalid("A scheduled bot keeps a join_at.", {"join_at": ["This field may not be null."]})
                 join_at = parse_iso(body["join_at"])
                 if join_at - self.clock.now() < self.setting("dispatch_seconds"):
                     raise Invalid("Not enough time to launch new bot.", {"code": "update_bot_failed"})
                 bot["join_at"] = join_at
-                self.engine.timeline.at(join_at - self.setting("dispatch_seconds"), f"{NAME}.dispatch", {"bot": bot_id})
-                self.engine.timeline.at(join_at, f"{NAME}.join", {"bot": bot_id})
+                self._schedule_join(bot_id, join_at)  # the earlier schedule no longer matches: it does nothing
             return self.store.put(BOT, bot_id, bot)
 
     def destroy(self, bot_id: str) -> None:
@@ -193,9 +192,21 @@ class Recall:
         self._webhook(f"bot.{code}", {"data": {"code": code, "sub_code": sub_code, "updated_at": iso(now)},
                                       "bot": {"id": bot["id"], "metadata": bot["metadata"]}})
 
+    def _schedule_join(self, bot_id: str, join_at: float) -> None:
+        """Dispatch a scheduled bot before join_at and have it join at join_at."""
+        payload = {"bot": bot_id, "join_at": join_at}
+        self.engine.timeline.at(max(self.clock.now(), join_at - self.setting("dispatch_seconds")),
+                                f"{NAME}.dispatch", payload)
+        self.engine.timeline.at(join_at, f"{NAME}.join", payload)
+
+    @staticmethod
+    def _stale(bot: dict | None, payload: dict) -> bool:
+        """A dispatch or join planned for a join_at the bot no longer has (it was changed)."""
+        return bot is None or ("join_at" in payload and bot["join_at"] != payload["join_at"])
+
     def _on_dispatch(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
-        if bot is None or bot["dispatched"]:
+        if self._stale(bot, payload) or bot["dispatched"]:
             return
         bot["dispatched"] = True
         self.store.put(BOT, bot["id"], bot)
@@ -204,7 +215,7 @@ class Recall:
 
     def _on_join(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
-        if bot is None or self.status(bot) is not None:
+        if self._stale(bot, payload) or self.status(bot) is not None:
             return
         bot["join_at"] = None  # cleared once the bot joins
         self._change(bot, "joining_call")

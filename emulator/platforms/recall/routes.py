@@ -14,7 +14,7 @@ from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
 from ...core.operations import Param, operation, query_errors
 from ...core import drf
-from .models import ASYNC_PROVIDERS, NAME, SHORTCUTS, Recall
+from .models import ARTIFACT, ASYNC_PROVIDERS, BOT, NAME, RECORDING, SHORTCUTS, Recall
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -265,7 +265,7 @@ def bot_view(model: Recall, bot: dict) -> dict:
         "id": bot["id"], "meeting_url": bot["meeting_url"], "bot_name": bot["bot_name"],
         "join_at": iso(bot["join_at"]) if bot["join_at"] else None, "recording_config": recording_config_view(bot),
         "status_changes": bot["status_changes"],
-        "recordings": [recording_view(model, model.store.get("recall.recording", r), embed=True) for r in bot["recordings"]],
+        "recordings": [recording_view(model, model.store.get(RECORDING, r), embed=True) for r in bot["recordings"]],
         "output_media": bot["output_media"], "automatic_video_output": None, "automatic_audio_output": None,
         "chat": bot["chat"], "automatic_leave": bot["automatic_leave"], "variant": bot["variant"],
         "calendar_meetings": [], "zoom": bot["zoom"], "google_meet": bot["google_meet"], "slack_team": None,
@@ -283,8 +283,8 @@ def recording_view(model: Recall, recording: dict, embed: bool = False) -> dict:
     shortcuts = {}
     for kind in SHORTCUTS:
         ids = recording["artifacts"].get(kind) or []
-        shortcuts[kind] = artifact_view(model, model.store.get("recall.artifact", ids[0])) if ids else None
-    retention = model.store.get("recall.bot", recording["bot_id"])["recording_config"].get("retention") or {}
+        shortcuts[kind] = artifact_view(model, model.store.get(ARTIFACT, ids[0])) if ids else None
+    retention = model.store.get(BOT, recording["bot_id"])["recording_config"].get("retention") or {}
     expires = recording["expires_at"] or (recording["created_at"] + retention["hours"] * 3600
                                           if retention.get("type") == "timed" else None)
     view = {"id": recording["id"], "created_at": iso(recording["created_at"]),
@@ -295,7 +295,7 @@ def recording_view(model: Recall, recording: dict, embed: bool = False) -> dict:
             "media_shortcuts": shortcuts, "metadata": recording["metadata"]}
     if embed:
         return view
-    bot = model.store.get("recall.bot", recording["bot_id"])
+    bot = model.store.get(BOT, recording["bot_id"])
     endpoints = {e["id"]: e for e in bot["recording_config"]["realtime_endpoints"]}
     view["realtime_endpoints"] = [{"id": e, "metadata": endpoints[e].get("metadata", {})} for e in recording["realtime_endpoints"]]
     view["bot"] = {"id": bot["id"], "metadata": bot["metadata"]}
@@ -327,6 +327,6 @@ def artifact_view(model: Recall, artifact: dict, standalone: bool = False) -> di
     elif kind == "meeting_metadata":
         view["data"] = {"title": "Emulated meeting" if done else None, "zoom": None}
     if standalone:
-        recording = model.store.get("recall.recording", artifact["recording_id"])
+        recording = model.store.get(RECORDING, artifact["recording_id"])
         view["recording"] = {"id": recording["id"], "metadata": recording["metadata"]}
     return view
