@@ -19,6 +19,7 @@ QUIET_PATHS = ("/_emulator/inbox/",)  # receiving a webhook must not wait on a c
 def create_app(engine: Engine) -> Flask:
     app = Flask("meeting-emulator")
     app.config["ENGINE"] = engine
+    app.config["MAX_CONTENT_LENGTH"] = engine.config.max_body_bytes  # larger bodies: 413 in the platform's shape
 
     @app.before_request
     def catch_up() -> None:
@@ -88,6 +89,8 @@ def create_app(engine: Engine) -> Flask:
         message = {
             404: f"no such endpoint: {request.method} {request.path}",
             405: f"method {request.method} is not allowed on {request.path}",
+            413: f"the request body is larger than the limit of {engine.config.max_body_bytes} bytes "
+                 "(serve --max-body-mb)",
         }.get(status, exc.description or _reason(status))
         headers = {"Allow": ", ".join(exc.valid_methods)} if getattr(exc, "valid_methods", None) else None
         return json_response(error_body(status, message), status, headers)

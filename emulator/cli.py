@@ -121,6 +121,7 @@ def run_serve(args: argparse.Namespace) -> int:
     print(f"  state: {args.state or 'in memory'}; seed {args.seed}; Ctrl-C stops", flush=True)
 
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored (a background job)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -174,6 +175,7 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
     print(f"  state: {args.state}; seed {args.seed}; Ctrl-C stops", flush=True)
 
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for pid in children:
             os.waitpid(pid, 0)

@@ -2,11 +2,14 @@
 import csv
 import io
 import re
+import time
+from datetime import datetime, timezone
 
 import pytest
 import requests
+from freezegun import freeze_time
 
-from helpers import assert_valid, hms_token
+from helpers import HMS_SECRET, assert_valid, hms_token
 
 TRANSCRIBE = {"enabled": True, "output_modes": ["txt", "srt", "json"], "custom_vocabulary": ["WebSDK", "Pichai"],
               "summary": {"enabled": True, "context": "a planning call", "temperature": 0.5,
@@ -27,7 +30,7 @@ def record(hms, room_id, seconds=600, **body):
 @pytest.mark.parametrize("kind", ["expired", "not-yet-valid", "wrong-secret", "wrong-type", "wrong-version",
                                   "unknown-access-key", "missing", "not-a-jwt", "basic"])
 def test_bad_tokens_are_401(emulator, kind):
-    now = emulator.now
+    now = time.time()
     token = {
         "expired": lambda: hms_token(now - 7200, valid_for=3600),
         "not-yet-valid": lambda: hms_token(now, nbf_offset=60),
@@ -47,23 +50,47 @@ def test_bad_tokens_are_401(emulator, kind):
     assert body["code"] == 401 and body["message"] == "Token validation error" and body["details"]
 
 
+def rooms_status(emulator, token):
+    return requests.get(emulator.url("100ms") + "/rooms", headers={"Authorization": f"Bearer {token}"}).status_code
+
+
 def test_a_pyjwt_token_works_with_a_few_seconds_of_skew(emulator):
     for offset in (0, 5):  # nbf a little in the future is tolerated
-        token = hms_token(emulator.now, nbf_offset=offset)
-        answer = requests.get(emulator.url("100ms") + "/rooms", headers={"Authorization": f"Bearer {token}"})
-        assert answer.status_code == 200, answer.text
-    token = hms_token(emulator.now, valid_for=60)
-    emulator.advance(69)
-    assert requests.get(emulator.url("100ms") + "/rooms", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    emulator.advance(1)  # exp + 10 s of skew
-    assert requests.get(emulator.url("100ms") + "/rooms", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        assert rooms_status(emulator, hms_token(nbf_offset=offset)) == 200
+    minted = int(time.time())
+    token = hms_token(minted, valid_for=60)
+    with freeze_time(datetime.fromtimestamp(minted + 69, timezone.utc)):  # the real clock, not the emulator's
+        assert rooms_status(emulator, token) == 200
+    with freeze_time(datetime.fromtimestamp(minted + 70, timezone.utc)):  # exp + 10 s of skew
+        assert rooms_status(emulator, token) == 401
+
+
+def test_token_validity_is_real_time_whatever_the_emulator_clock_says(emulator):
+    """The SDKs mint tokens on the real clock; moving the emulator clock two days keeps them valid."""
+    token = hms_token(valid_for=86400)
+    emulator.advance(days=2)
+    assert rooms_status(emulator, token) == 200
+    stale = hms_token(time.time() - 2 * 86400, valid_for=86400)  # valid in emulator time, expired in real time
+    assert rooms_status(emulator, stale) == 401
+
+
+@pytest.mark.parametrize("valid_for", [14 * 86400 + 11, 10**12, 1e308])
+def test_tokens_longer_than_the_vendor_issues_are_refused(emulator, valid_for):
+    import jwt
+    now = int(time.time())
+    claims = {"access_key": "6500000000000000000000aa", "type": "management", "version": 2, "iat": now,
+              "nbf": now, "exp": now + valid_for, "jti": "x"}
+    token = jwt.encode(claims, HMS_SECRET, algorithm="HS256")
+    answer = requests.get(emulator.url("100ms") + "/rooms", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401 and answer.json()["details"] == ["token lifetime exceeds 14 days"]
+    assert rooms_status(emulator, hms_token(valid_for=14 * 86400)) == 200
 
 
 def test_credentials_are_configurable(emulator, hms):
     hms.control("PATCH", "settings", json={"access_key": "abcdefabcdefabcdefabcdef", "app_secret": "my-own-secret-0123456789abcdef012"})
     old = requests.get(hms.base + "/rooms", headers=hms.http.headers)
     assert old.status_code == 401
-    token = hms_token(emulator.now, access_key="abcdefabcdefabcdefabcdef", secret="my-own-secret-0123456789abcdef012")
+    token = hms_token(access_key="abcdefabcdefabcdefabcdef", secret="my-own-secret-0123456789abcdef012")
     assert requests.get(hms.base + "/rooms", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     minted = hms.control("GET", "token").json()["token"]
     assert requests.get(hms.base + "/rooms", headers={"Authorization": f"Bearer {minted}"}).status_code == 200

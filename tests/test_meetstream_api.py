@@ -259,6 +259,7 @@ def test_delete_and_retention_remove_media_with_data_deletion(ms, receiver):
     assert requests.get(audio_url).status_code == 404
     assert ms.get(f"/bots/{bot['bot_id']}/get_audio").status_code == 404
     assert ms.get(f"/transcript/{bot['transcript_id']}/get_transcript").status_code == 404
+    ms.emulator.settle()  # the data_deletion callback goes out in the background
     deletion = json.loads(receiver.requests[-1]["body"])
     assert_valid("meetstream", "webhook.data_deletion", deletion)
     assert (deletion["status"], deletion["deleted_objects"], deletion["reason"]) == ("success", 2, "manual")

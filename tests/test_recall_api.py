@@ -1,11 +1,14 @@
 """Recall.ai over real HTTP: bots, status machine, recordings, artifacts, files, Svix webhooks,
 real-time endpoints; responses and webhooks checked against Recall's own published documents."""
 import json
+import time
 import subprocess
 
 import pytest
 import requests
 from freezegun import freeze_time
+
+from emulator.core.clock import parse_iso
 
 from helpers import assert_valid
 
@@ -316,10 +319,34 @@ def test_svix_signed_webhooks_verify_with_the_svix_library(recall, receiver, rec
         assert recall_oracle.webhook_errors(body) == [], body["event"]
         assert_valid("recall", f"webhook.{body['event']}", body)
         headers = {k.lower(): v for k, v in request["headers"].items()}
-        with freeze_time(datetime_of(int(headers["svix-timestamp"]))):
-            Webhook(settings["webhook_secret"]).verify(request["body"], headers)  # raises unless it verifies
-            with pytest.raises(WebhookVerificationError):
-                Webhook(settings["webhook_secret"]).verify(request["body"] + b" ", headers)
+        # On the real clock, as a receiver verifies: the bot's run moved the emulator clock by minutes.
+        Webhook(settings["webhook_secret"]).verify(request["body"], headers)  # raises unless it verifies
+        with pytest.raises(WebhookVerificationError):
+            Webhook(settings["webhook_secret"]).verify(request["body"] + b" ", headers)
+
+
+def test_svix_timestamps_are_real_time_after_the_clock_moved_days(recall, receiver):
+    """Event times follow the emulator clock; the signature timestamp is transport time, so the svix
+    library (which allows five minutes against the receiver's wall clock) accepts every message."""
+    from svix.webhooks import Webhook
+
+    secret = recall.control("PATCH", "settings", json={"webhook_endpoints": [receiver.url]}).json()["webhook_secret"]
+    recall.emulator.advance(days=2)
+    started = recall.emulator.now
+    bot = recall.create()
+    recall.emulator.advance(hours=2)
+    assert recall.get(f"/bot/{bot['id']}/").json()["status_changes"][-1]["code"] == "done"
+    assert len(receiver.requests) >= 5
+    event_times = []
+    for request in receiver.requests:
+        headers = {k.lower(): v for k, v in request["headers"].items()}
+        Webhook(secret).verify(request["body"], headers)
+        assert abs(int(headers["svix-timestamp"]) - time.time()) < 60
+        body = json.loads(request["body"])
+        if body["event"].startswith("bot."):
+            event_times.append(parse_iso(body["data"]["data"]["updated_at"]))
+    # the events themselves happened on the emulator clock, two days ahead of the signatures
+    assert event_times and min(event_times) >= started > time.time() + 86400
 
 
 def datetime_of(ts: int):

@@ -87,7 +87,7 @@ def test_reset_empties_everything():
     store.put("thing", "x", {})
     store.schedule(1, "a", {})
     store.put_blob("k", b"1", "text/plain", "f.txt")
-    store.add_inbox("box", {"m": 1})
+    store.add_inbox("box", {"m": 1}, 10, 1000)
     store.reset()
     assert store.get("thing", "x") is None and store.next_due() is None
     assert store.get_blob("k") is None and store.inbox("box") == []

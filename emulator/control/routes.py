@@ -10,7 +10,7 @@ from .. import __version__
 from ..core.clock import iso, parse_iso
 from ..core.engine import Engine
 from ..core.errors import ApiError
-from ..core.http import json_response, read_json
+from ..core.http import MAX_DEPTH, depth, json_response, read_json
 from ..core.operations import Param, operation
 from ..core.schemas import json_path
 
@@ -92,7 +92,7 @@ def control_blueprint(engine: Engine) -> Blueprint:
     @bp.get("/webhooks")
     @operation("The webhook delivery log", {200: "webhooks.response"},
                query=(Param("platform", {"type": "string"}), Param("event", {"type": "string"}),
-                      Param("status", {"enum": ["pending", "sending", "delivered", "failed"]})))
+                      Param("status", {"enum": ["pending", "queued", "sending", "delivered", "failed"]})))
     def webhooks() -> Response:
         deliveries = engine.webhooks.log(request.args.get("platform"))
         for field in ("event", "status"):
@@ -100,18 +100,27 @@ def control_blueprint(engine: Engine) -> Blueprint:
                 deliveries = [d for d in deliveries if d[field] == request.args[field]]
         return json_response({"count": len(deliveries), "deliveries": deliveries})
 
+    @bp.get("/failures")
+    @operation("Due actions that raised (the last hundred), with the state their object was moved to",
+               {200: "failures.response"})
+    def failures() -> Response:
+        listed = [{**f, "due": iso(f["due"])} for f in engine.timeline.failures()]
+        return json_response({"count": len(listed), "failures": listed})
+
     @bp.route("/inbox/<name>", methods=["POST", "PUT"])
     @operation("Receive a webhook into a named inbox", {200: "inbox.received"})
     def receive(name: str) -> Response:
-        raw = request.get_data(as_text=True)
+        raw = request.get_data()
         try:
-            parsed = json.loads(raw) if raw else None
-        except ValueError:
+            parsed = json.loads(raw) if raw.strip() else None
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            parsed = None
+        if parsed is not None and depth(parsed) > MAX_DEPTH:  # kept as raw text only
             parsed = None
         engine.store.add_inbox(name, {
             "received_at": iso(engine.clock.now()), "method": request.method,
-            "headers": dict(request.headers), "body": raw, "json": parsed,
-        })
+            "headers": dict(request.headers), "body": raw.decode(errors="replace"), "json": parsed,
+        }, engine.config.inbox_messages, engine.config.inbox_bytes)
         return json_response({"received": True})
 
     @bp.get("/inbox/<name>")

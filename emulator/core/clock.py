@@ -109,6 +109,17 @@ class Clock:
             self.pin(previous)
 
 
+def transport_now() -> float:
+    """Transport time: what a receiver or an SDK compares with its own wall clock (signature
+    timestamps, the validity of tokens that clients mint). It is real time, never the emulator's:
+    a clock advanced by days must not make every webhook signature "too new" or every freshly
+    minted token "expired". Everything else (event times, job timings, link expiry) is domain
+    time and reads ``Clock.now()``. Under freezegun this follows the frozen time, as the
+    receiver's own clock does in the same process.
+    """
+    return time.time()
+
+
 def iso(ts: float) -> str:
     """ISO 8601 in UTC with milliseconds and a Z suffix."""
     dt = datetime.fromtimestamp(ts, tz=timezone.utc)

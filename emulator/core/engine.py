@@ -30,6 +30,12 @@ class Config:
     platforms: list[str] | None = None  # None: all registered platforms
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # per-platform overrides
     shared: bool = False  # other processes use the same state file (serve --workers)
+    # Real seconds a clock move waits for a webhook attempt before recording it as timed out (the
+    # platform's own timeout applies to deliveries made in real time).
+    webhook_wait: float = 2.0
+    max_body_bytes: int = 5 * 1024 * 1024  # larger request bodies answer 413
+    inbox_messages: int = 1000  # per inbox; the oldest are dropped first
+    inbox_bytes: int = 16 * 1024 * 1024  # per inbox
 
 
 class Engine:
@@ -79,13 +85,23 @@ class Engine:
                 self.clock.load(ClockState(**saved))
         return self.timeline.catch_up()
 
-    def settle(self, until: float | None = None, timeout: float = 120.0) -> int:
-        """Run everything due by ``until`` and wait for the webhooks it sends, retries included."""
+    def settle(self, until: float | None = None) -> int:
+        """Run everything due by ``until`` and wait for the webhooks it sends, retries included.
+
+        Each round waits at most ``config.webhook_wait`` real seconds for the attempts under way;
+        those still unanswered are cut off and recorded as timed out, and their retries fall due
+        on the emulator clock like any other. So a receiver that hangs costs a clock move
+        ``webhook_wait`` per attempt that falls due on the way, never the platform's full timeout.
+        """
         self.timeline.forget_hint()  # look in the store itself: another worker may have scheduled work
+        wait = self.config.webhook_wait
         ran = 0
         while True:
             ran += self.timeline.catch_up(until)
-            self.webhooks.wait_idle(timeout)
+            if not self.webhooks.wait_idle(wait):
+                self.webhooks.cut_off(f"timed out: no answer within {wait:g} s while the clock was moved "
+                                      "(serve --webhook-wait)")
+                self.webhooks.wait_idle(5)
             with self.timeline.lock:  # the background ticker may be dispatching something right now
                 due = self.store.next_due()
                 limit = self.clock.now() if until is None else until
@@ -113,6 +129,7 @@ class Engine:
     # -- state -----------------------------------------------------------------------------
     def reset(self, at: float | None = None, frozen: bool | None = None) -> None:
         """Forget every object, action, file and delivery; time restarts from ``at`` (default: real now)."""
+        self.webhooks.cut_off("cancelled: the emulator was reset")
         self.webhooks.wait_idle(5)
         self.store.reset()
         self.timeline.forget_hint()
@@ -179,7 +196,9 @@ class Engine:
         self._tick.set()
         if self._ticker is not None:
             self._ticker.join(timeout=5)
-        self.webhooks.wait_idle(timeout=5)
+        if not self.webhooks.wait_idle(self.config.webhook_wait):
+            self.webhooks.cut_off("cancelled: the emulator stopped")
+            self.webhooks.wait_idle(5)
         self.webhooks.shutdown()
         self._save_clock()
         self.store.close()

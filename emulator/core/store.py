@@ -269,18 +269,39 @@ class Store:
             sql, args = sql + " AND status=?", [*args, status]
         return [json.loads(r[0]) for r in self._rows(sql + " ORDER BY seq", tuple(args))]
 
-    def add_attempt(self, delivery_id: str, attempt: dict) -> None:
-        self._write(
+    def add_attempt(self, delivery_id: str, attempt: dict) -> int:
+        """Log an attempt; returns its number in the log, for ``update_attempt``."""
+        return self._write(
             "INSERT INTO attempts (delivery_id, data) VALUES (?,?)", (delivery_id, json.dumps(attempt))
-        )
+        ).lastrowid
+
+    def update_attempt(self, seq: int, attempt: dict) -> None:
+        self._write("UPDATE attempts SET data=? WHERE seq=?", (json.dumps(attempt), seq))
+
+    def mark_attempts(self, delivery_id: str, error: str, replacement: str) -> None:
+        """Give a delivery's attempts logged with ``error`` the error ``replacement`` instead."""
+        for seq, text in self._rows("SELECT seq, data FROM attempts WHERE delivery_id=?", (delivery_id,)):
+            attempt = json.loads(text)
+            if attempt.get("error") == error:
+                attempt["error"] = replacement
+                self.update_attempt(seq, attempt)
 
     def attempts(self, delivery_id: str) -> list[dict]:
         rows = self._rows("SELECT data FROM attempts WHERE delivery_id=? ORDER BY seq", (delivery_id,))
         return [json.loads(r[0]) for r in rows]
 
     # -- inbox -----------------------------------------------------------------------------
-    def add_inbox(self, name: str, message: dict) -> None:
-        self._write("INSERT INTO inbox (name, data) VALUES (?,?)", (name, json.dumps(message)))
+    def add_inbox(self, name: str, message: dict, max_messages: int, max_bytes: int) -> None:
+        """Keep a message; the inbox then drops its oldest ones beyond ``max_messages`` or ``max_bytes``."""
+        with self.transaction():
+            self._conn.execute("INSERT INTO inbox (name, data) VALUES (?,?)", (name, json.dumps(message)))
+            kept = total = 0
+            rows = self._conn.execute("SELECT seq, length(CAST(data AS BLOB)) FROM inbox WHERE name=? ORDER BY seq DESC", (name,))
+            for seq, size in rows.fetchall():
+                kept, total = kept + 1, total + size
+                if kept > max_messages or (total > max_bytes and kept > 1):
+                    self._conn.execute("DELETE FROM inbox WHERE name=? AND seq<=?", (name, seq))
+                    break
 
     def inbox(self, name: str) -> list[dict]:
         return [json.loads(r[0]) for r in self._rows("SELECT data FROM inbox WHERE name=? ORDER BY seq", (name,))]

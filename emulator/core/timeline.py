@@ -15,7 +15,9 @@ from .store import Store
 
 log = logging.getLogger(__name__)
 Handler = Callable[[dict], None]
+Recovery = Callable[[dict, str], None]  # (payload, what went wrong): move the object to a documented state
 BATCH = 500  # due actions read at once
+FAILURES_KEPT = 100
 
 
 class Timeline:
@@ -23,13 +25,19 @@ class Timeline:
         self._store = store
         self._clock = clock
         self._handlers: dict[str, Handler] = {}
+        self._recoveries: dict[str, Recovery] = {}
         self._lock = threading.Lock()  # one catch-up at a time keeps actions in order
         self._next_due = float("-inf")  # nothing is due before this (unknown at first: look)
 
-    def register(self, action: str, handler: Handler) -> None:
+    def register(self, action: str, handler: Handler, recover: Recovery | None = None) -> None:
+        """``handler`` runs the action; if it raises, its changes are undone, the failure is kept
+        (``failures()``) and ``recover`` moves the object it was about to a documented end state,
+        so nothing stays stuck half-way with no trace."""
         if action in self._handlers:
             raise ValueError(f"action {action!r} is already registered")
         self._handlers[action] = handler
+        if recover is not None:
+            self._recoveries[action] = recover
 
     def at(self, when: float, action: str, payload: dict) -> None:
         if action not in self._handlers:
@@ -85,10 +93,33 @@ class Timeline:
         self._store.unit_begin()
         try:
             handler(payload)
-        except Exception:  # a broken action must not block every later one
+        except Exception as exc:  # a broken action must not block every later one
             self._store.unit_end(failed=True)
             log.exception("due action %s failed; its changes were rolled back", action)
+            self._failed(due, action, payload, f"{type(exc).__name__}: {exc}")
         else:
             self._store.unit_end(failed=False)
         finally:
             self._clock.pin(previous)
+
+    def _failed(self, due: float, action: str, payload: dict, error: str) -> None:
+        recover = self._recoveries.get(action)
+        outcome = "no recovery registered: the object was left as it was"
+        if recover is not None:
+            self._store.unit_begin()
+            try:
+                recover(payload, error)
+            except Exception:
+                self._store.unit_end(failed=True)
+                log.exception("recovering from the failed action %s failed too", action)
+                outcome = "recovery failed too: the object was left as it was"
+            else:
+                self._store.unit_end(failed=False)
+                outcome = "recovered"
+        failures = self._store.get_meta("timeline:failures", [])
+        failures.append({"due": due, "action": action, "payload": payload, "error": error, "outcome": outcome})
+        self._store.set_meta("timeline:failures", failures[-FAILURES_KEPT:])
+
+    def failures(self) -> list[dict]:
+        """Due actions that raised, oldest first (the last hundred), with what became of their object."""
+        return self._store.get_meta("timeline:failures", [])

@@ -1,30 +1,34 @@
 """Webhook delivery: one dispatcher, per-platform signing and retry policies.
 
 ``enqueue`` records a delivery and schedules its first attempt on the timeline. When the attempt
-falls due, a background worker POSTs it for real, records the attempt (time, URL, headers, body,
-status or error, attempt number) and, on failure, schedules the next attempt on the emulator's
-clock according to the policy. Nothing sleeps: moving the clock delivers the retries.
+falls due it is logged (so an attempt cut off by a crash is still in the log) and POSTed for real
+from one asyncio loop, each attempt its own task: a slow or dead receiver holds nothing but its
+own attempt, and the platform's timeout is a deadline for the whole attempt, not for each read.
+On failure the next attempt is scheduled on the emulator's clock by the policy, so moving the
+clock delivers the retries. Signatures are stamped with transport time (``clock.transport_now``).
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
-import requests
+import httpx
 
-from .clock import Clock, iso
+from .clock import Clock, iso, transport_now
 from .ids import Ids
 from .store import Store
 from .timeline import Timeline
 
 log = logging.getLogger(__name__)
 SEND_ACTION = "webhooks.send"
-Signer = Callable[[dict, float], dict]  # (delivery, attempt time) -> extra headers
+Signer = Callable[[dict, float], dict]  # (delivery, transport time of the attempt) -> extra headers
+IN_FLIGHT = "in flight"
+INTERRUPTED = "interrupted: the emulator stopped during this attempt; it was sent again after the restart"
 
 
 @dataclass(frozen=True)
@@ -48,17 +52,20 @@ class _InFlight:
 
 
 class Dispatcher:
-    def __init__(self, store: Store, clock: Clock, timeline: Timeline, ids: Ids, workers: int = 8) -> None:
+    def __init__(self, store: Store, clock: Clock, timeline: Timeline, ids: Ids) -> None:
         self._store = store
         self._clock = clock
         self._timeline = timeline
         self._ids = ids
         self._policies: dict[str, RetryPolicy] = {}
         self._timeouts: dict[str, float] = {}
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhook")
-        self._session = requests.Session()
         self._in_flight = _InFlight()
         self._queues: dict[str, list[tuple[str, float]]] = {}  # order key -> attempts waiting their turn
+        self._posts: set[asyncio.Task] = set()  # HTTP requests under way (cut_off cancels them)
+        self._cut_reason: str | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_ready = threading.Lock()
+        self._client: httpx.AsyncClient | None = None
         timeline.register(SEND_ACTION, self._due)
 
     def register_policy(self, name: str, policy: RetryPolicy) -> None:
@@ -118,82 +125,159 @@ class Dispatcher:
         return delivery["id"]
 
     def _due(self, payload: dict) -> None:
+        """A timeline action (inside its transaction): log the attempt and hand it to the loop."""
         delivery = self._store.get_delivery(payload["delivery"])
         if delivery is None or delivery["status"] in ("delivered", "failed"):
             return
-        delivery["status"] = "sending"
-        self._store.update_delivery(delivery)
+        at = self._clock.now()
         with self._in_flight.changed:
             self._in_flight.count += 1
             key = delivery.get("order_key")
             if key is not None and key in self._queues:
-                self._queues[key].append((delivery["id"], self._clock.now()))
+                delivery["status"] = "queued"
+                self._store.update_delivery(delivery)
+                self._queues[key].append((delivery["id"], at))
                 return
             if key is not None:
                 self._queues[key] = []
-        # The worker reads the store only after this transaction commits: the store lock is
-        # held until then.
-        self._pool.submit(self._attempt, delivery["id"], self._clock.now(), key)
+        seq = self._begin(delivery, at)
+        self._submit(delivery["id"], seq, at, key)
+
+    def _begin(self, delivery: dict, at: float) -> int:
+        """Count and log the attempt before it is made: a crash during it leaves it in the log."""
+        delivery["status"] = "sending"
+        delivery["attempts"] += 1
+        with self._store.transaction():
+            self._store.update_delivery(delivery)
+            return self._store.add_attempt(delivery["id"], {
+                "attempt": delivery["attempts"], "at": iso(at), "url": delivery["url"], "request_headers": {},
+                "body": delivery["body"], "status_code": None, "error": IN_FLIGHT, "response_body": None})
+
+    def _submit(self, delivery_id: str, seq: int, at: float, key: str | None) -> None:
+        loop = self._running_loop()
+        loop.call_soon_threadsafe(lambda: loop.create_task(self._attempt(delivery_id, seq, at, key)))
 
     # -- sending ---------------------------------------------------------------------------
-    def _attempt(self, delivery_id: str, at: float, key: str | None) -> None:
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        with self._loop_ready:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                started = threading.Event()
+
+                def run() -> None:
+                    asyncio.set_event_loop(loop)
+                    # No pool limit: a limit would let hanging receivers queue everyone else's attempts.
+                    self._client = httpx.AsyncClient(
+                        limits=httpx.Limits(max_connections=None, max_keepalive_connections=32),
+                        follow_redirects=False, trust_env=False)
+                    loop.call_soon(started.set)
+                    loop.run_forever()
+
+                threading.Thread(target=run, name="webhook-loop", daemon=True).start()
+                started.wait()
+                self._loop = loop
+            return self._loop
+
+    async def _attempt(self, delivery_id: str, seq: int, at: float, key: str | None) -> None:
         try:
-            self._send(delivery_id, at)
+            delivery = await asyncio.to_thread(self._store.get_delivery, delivery_id)
+            if delivery is not None:
+                policy = self.policy(delivery.get("policy") or delivery["platform"])
+                attempt = await self._post(delivery, policy)
+                await asyncio.to_thread(self._record, delivery_id, seq, at, policy, attempt)
         except Exception:
             log.exception("webhook delivery %s crashed", delivery_id)
         finally:
+            await self._next_in_line(key)
             with self._in_flight.changed:
                 self._in_flight.count -= 1
                 self._in_flight.changed.notify_all()
-                if key is not None:
-                    queue = self._queues.get(key)
-                    if queue:
-                        next_id, next_at = queue.pop(0)
-                        self._pool.submit(self._attempt, next_id, next_at, key)
-                    else:
-                        self._queues.pop(key, None)
 
-    def _send(self, delivery_id: str, at: float) -> None:
-        delivery = self._store.get_delivery(delivery_id)
-        if delivery is None:
-            return
-        policy = self.policy(delivery.get("policy") or delivery["platform"])
-        number = delivery["attempts"] + 1
+    async def _post(self, delivery: dict, policy: RetryPolicy) -> dict:
         headers = dict(delivery["headers"])
         if policy.sign:
-            headers.update(policy.sign(delivery, at))
-        attempt = {"attempt": number, "at": iso(at), "url": delivery["url"], "request_headers": headers,
-                   "body": delivery["body"], "status_code": None, "error": None, "response_body": None}
+            headers.update(policy.sign(delivery, transport_now()))
+        attempt: dict = {"request_headers": headers, "status_code": None, "error": None, "response_body": None}
         started = time.monotonic()
+        request = asyncio.ensure_future(self._client.post(delivery["url"], content=delivery["body"].encode(),
+                                                          headers=headers))
+        self._posts.add(request)
         try:
-            answer = self._session.post(
-                delivery["url"], data=delivery["body"].encode(), headers=headers,
-                timeout=policy.timeout, allow_redirects=False,
-            )
+            async with asyncio.timeout(policy.timeout):
+                answer = await request
             attempt["status_code"] = answer.status_code
             attempt["response_body"] = answer.text[:2000]
-            ok = policy.accepted(answer.status_code)
-            if not ok:
+            if not policy.accepted(answer.status_code):
                 attempt["error"] = f"receiver answered {answer.status_code}"
-        except requests.Timeout:
-            ok, attempt["error"] = False, f"timed out after {policy.timeout:g} s"
-        except requests.RequestException as exc:
-            ok, attempt["error"] = False, f"{type(exc).__name__}: {exc}"
+        except TimeoutError:
+            attempt["error"] = f"timed out after {policy.timeout:g} s"
+        except asyncio.CancelledError:
+            if not request.cancelled():  # the loop itself is stopping
+                raise
+            attempt["error"] = self._cut_reason or "cancelled"
+        except httpx.HTTPError as exc:
+            attempt["error"] = f"{_error_kind(exc)}: {exc or type(exc).__name__}"
+        finally:
+            self._posts.discard(request)
         attempt["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
+        return attempt
 
+    def _record(self, delivery_id: str, seq: int, at: float, policy: RetryPolicy, outcome: dict) -> None:
+        ok = outcome["error"] is None
         with self._store.transaction():
-            delivery = self._store.get_delivery(delivery_id) or delivery
-            delivery["attempts"] = number
-            self._store.add_attempt(delivery_id, attempt)
+            delivery = self._store.get_delivery(delivery_id)
+            if delivery is None:  # reset while the attempt was under way
+                return
+            attempt = {"attempt": delivery["attempts"], "at": iso(at), "url": delivery["url"],
+                       "body": delivery["body"], **outcome}
+            self._store.update_attempt(seq, attempt)
+            counted = delivery["attempts"] - delivery.get("interrupted", 0)
             if ok:
                 delivery["status"] = "delivered"
-            elif number >= policy.max_attempts:
+            elif counted >= policy.max_attempts:
                 delivery["status"] = "failed"
             else:
                 delivery["status"] = "pending"
-                self._timeline.at(at + policy.delays[number - 1], SEND_ACTION, {"delivery": delivery_id})
+                self._timeline.at(at + policy.delays[counted - 1], SEND_ACTION, {"delivery": delivery_id})
             self._store.update_delivery(delivery)
 
+    async def _next_in_line(self, key: str | None) -> None:
+        if key is None:
+            return
+        with self._in_flight.changed:
+            queue = self._queues.get(key)
+            if not queue:
+                self._queues.pop(key, None)
+                return
+            next_id, next_at = queue.pop(0)
+
+        def begin() -> int | None:
+            delivery = self._store.get_delivery(next_id)
+            return None if delivery is None else self._begin(delivery, next_at)
+
+        seq = await asyncio.to_thread(begin)
+        if seq is None:  # gone (a reset): let the rest of the line go
+            with self._in_flight.changed:
+                self._in_flight.count -= 1
+                self._in_flight.changed.notify_all()
+            await self._next_in_line(key)
+            return
+        asyncio.get_running_loop().create_task(self._attempt(next_id, seq, next_at, key))
+
+    def cut_off(self, reason: str) -> None:
+        """End every HTTP request under way now; each is recorded as failed with ``reason``."""
+        loop = self._loop
+        if loop is None:
+            return
+        self._cut_reason = reason
+
+        def cancel() -> None:
+            for request in list(self._posts):
+                request.cancel()
+
+        loop.call_soon_threadsafe(cancel)
+
+    # -- waiting ---------------------------------------------------------------------------
     def idle(self) -> bool:
         with self._in_flight.changed:
             return self._in_flight.count == 0
@@ -210,12 +294,17 @@ class Dispatcher:
         return True
 
     def resume_interrupted(self) -> None:
-        """After a restart, attempts that were in flight when the process stopped go out again."""
+        """After a restart, attempts that were under way when the process stopped are logged as
+        interrupted (they do not count against the policy) and go out again now."""
         with self._store.transaction():
-            for delivery in self._store.deliveries(status="sending"):
-                delivery["status"] = "pending"
-                self._store.update_delivery(delivery)
-                self._timeline.at(self._clock.now(), SEND_ACTION, {"delivery": delivery["id"]})
+            for status in ("sending", "queued"):
+                for delivery in self._store.deliveries(status=status):
+                    if status == "sending":
+                        self._store.mark_attempts(delivery["id"], IN_FLIGHT, INTERRUPTED)
+                        delivery["interrupted"] = delivery.get("interrupted", 0) + 1
+                    delivery["status"] = "pending"
+                    self._store.update_delivery(delivery)
+                    self._timeline.at(self._clock.now(), SEND_ACTION, {"delivery": delivery["id"]})
 
     # -- reading ---------------------------------------------------------------------------
     def log(self, platform: str | None = None) -> list[dict]:
@@ -228,4 +317,23 @@ class Dispatcher:
         return out
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=False)
+        loop = self._loop
+        if loop is None:
+            return
+
+        async def stop() -> None:
+            if self._client is not None:
+                await self._client.aclose()
+            loop.stop()
+
+        asyncio.run_coroutine_threadsafe(stop(), loop)
+        self._loop = None
+
+
+def _error_kind(exc: httpx.HTTPError) -> str:
+    """The kind of failure in plain words: what a person reading the log needs first."""
+    if isinstance(exc, httpx.ConnectError):
+        return "ConnectionError"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "ProtocolError"
+    return type(exc).__name__

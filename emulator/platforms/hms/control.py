@@ -8,6 +8,7 @@ import jwt
 from flask import Blueprint, Response, request
 
 from ...control.routes import control_body, control_error, platform_control
+from ...core.clock import transport_now
 from ...core.http import json_response
 from ...core.operations import Param, operation
 from .models import NAME, SETTINGS, Hms
@@ -32,7 +33,7 @@ def control_blueprint(engine: "Engine") -> Blueprint:
     bp = platform_control(engine, NAME, SETTINGS, "100ms")
 
     @bp.get("/token")
-    @operation("A management token for the emulator's access key and secret (on the emulator clock)",
+    @operation("A management token for the emulator's access key and secret (valid on the real clock, as the SDK's)",
                {200: "control.token.response", 400: ERR},
                query=(Param("valid_for", {"type": "integer", "minimum": 1, "maximum": 1209600}),))
     def token() -> Response:
@@ -40,7 +41,7 @@ def control_blueprint(engine: "Engine") -> Blueprint:
         if not raw.isdigit() or not 1 <= int(raw) <= 1209600:
             raise control_error(400, "valid_for must be 1 to 1209600 seconds")
         return json_response({"token": management_token(model.setting("access_key"), model.setting("app_secret"),
-                                                        engine.clock.now(), int(raw))})
+                                                        transport_now(), int(raw))})
 
     @bp.post("/rooms/<room_id>/session")
     @operation("People join the room now and leave after duration (default 600 s)",

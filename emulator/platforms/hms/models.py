@@ -60,7 +60,7 @@ class Hms:
                                                            for kind in ("customer", "app", "template"))
         engine.webhooks.register_policy(NAME, RETRY_POLICY)
         for action in ("running", "stopped", "completed", "transcribed", "auto_stop", "peer_leave"):
-            engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"))
+            engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"), self._recover)
 
     def setting(self, name: str) -> Any:
         return self.engine.setting(NAME, name, SETTINGS[name])
@@ -276,6 +276,12 @@ class Hms:
                 recording["_"]["paused_at"] = None
             recording["updated_at"] = iso(now)
             return self.store.put(RECORDING, recording["id"], recording, room_id)
+
+    def _recover(self, payload: dict, error: str) -> None:
+        """A step of a recording raised: the recording fails with INTERNAL_ERROR, as 100ms reports it."""
+        recording = self.store.get(RECORDING, payload["recording"]) if "recording" in payload else None
+        if recording is not None and recording["status"] not in ("completed", "failed"):
+            self._fail(recording, "INTERNAL_ERROR", f"emulator error: {error}")
 
     def fail(self, recording_id: str, error_type: str, message: str | None, transcription: bool) -> dict:
         with self.store.transaction():

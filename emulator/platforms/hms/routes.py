@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Callable
 
 from flask import Blueprint, Response, request
 
+from ...core.clock import transport_now
 from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
 from ...core.operations import Param, operation, query_errors
@@ -62,7 +63,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         @wraps(view)
         def wrapper(*args, **kwargs):
             problem = token_problem(request.headers.get("Authorization", ""), model.setting("access_key"),
-                                    model.setting("app_secret"), engine.clock.now())
+                                    model.setting("app_secret"), transport_now())
             if problem:
                 raise hms_error(401, "Token validation error", [problem])
             problems = query_errors(wrapper, request.args)  # the marks are on the wrapper

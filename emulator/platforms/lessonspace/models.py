@@ -33,7 +33,7 @@ SETTINGS = {
 HELLO = "The sun is shining and so are you \N{SUN WITH FACE}"
 
 
-def sign(delivery: dict, at: float) -> dict[str, str]:
+def sign(delivery: dict, sent: float) -> dict[str, str]:
     """x-webhook-signature: hex HMAC-SHA256 of the raw body keyed with the space secret."""
     digest = hmac.new(delivery["secret"].encode(), delivery["body"].encode(), hashlib.sha256).hexdigest()
     return {"x-webhook-signature": digest}
@@ -48,8 +48,8 @@ class Lessonspace:
         self.engine = engine
         self.store = engine.store
         self.clock = engine.clock
-        engine.timeline.register(f"{NAME}.user_leave", self._on_user_leave)
-        engine.timeline.register(f"{NAME}.transcription_ready", self._on_transcription_ready)
+        engine.timeline.register(f"{NAME}.user_leave", self._on_user_leave, self._recover_session)
+        engine.timeline.register(f"{NAME}.transcription_ready", self._on_transcription_ready, self._recover_session)
         engine.webhooks.register_policy(NAME, RETRY_POLICY)
 
     def setting(self, name: str) -> Any:
@@ -317,6 +317,25 @@ class Lessonspace:
         self._notify(space, "user", "leave", self._event_body("user.leave", space, session, user))
         if all(p["left"] is not None for p in session["participants"]):
             self._finish_session(space, session)
+
+    def _recover_session(self, payload: dict, error: str) -> None:
+        """A step of a session raised: it ends now, everyone leaves, and a transcript that was not yet
+        ready is ``not_eligible`` (Lessonspace has no failed state); no webhooks are sent for it."""
+        session = self.store.get(SESSION, payload["session"])
+        if session is None:
+            return
+        now = self.clock.now()
+        if session["end"] is None:
+            for person in session["participants"]:
+                person["left"] = now if person["left"] is None else person["left"]
+            session["end"] = now
+            space = self.store.get(SPACE, session["room_id"])
+            if space is not None and space.get("active_session") == session["uuid"]:
+                space["active_session"] = None
+                self.store.put(SPACE, space["room_id"], space, str(space["org_id"]))
+        if session["transcription"]["status"] in ("pending", "processing"):
+            session["transcription"] = {**session["transcription"], "status": "not_eligible"}
+        self.store.put(SESSION, session["uuid"], session, str(session["org_id"]))
 
     def _finish_session(self, space: dict, session: dict) -> None:
         session["end"] = self.clock.now()

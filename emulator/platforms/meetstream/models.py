@@ -46,7 +46,7 @@ SETTINGS: dict[str, Any] = {
 }
 
 
-def sign(delivery: dict, at: float) -> dict[str, str]:
+def sign(delivery: dict, sent: float) -> dict[str, str]:
     """X-MeetStream-Signature: hex HMAC-SHA256 of the raw body with the webhook secret."""
     digest = hmac.new(delivery["secret"].encode(), delivery["body"].encode(), hashlib.sha256).hexdigest()
     return {"X-MeetStream-Signature": digest}
@@ -82,7 +82,7 @@ class MeetStream:
         engine.webhooks.register_policy(NAME, RETRY_POLICY)
         for action in ("join", "admitted", "not_allowed", "recording", "participant_leave", "everyone_left",
                        "stopped", "audio", "video", "transcribed", "retention", "live_segment", "recording_timeout"):
-            engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"))
+            engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"), self._recover)
 
     def setting(self, name: str) -> Any:
         return self.engine.setting(NAME, name, SETTINGS[name])
@@ -304,6 +304,13 @@ class MeetStream:
             self._after(2, "stopped", {"bot": bot["bot_id"]})
         else:
             self._on_stopped({"bot": bot["bot_id"], "now": True}, bot)
+
+    def _recover(self, payload: dict, error: str) -> None:
+        """A step of a bot raised: a bot not yet stopped stops with the crash ending (``bot.failed``)."""
+        bot = self.store.get(BOT, payload["bot"]) if "bot" in payload else None
+        if bot is not None and bot["stopped_at"] is None:
+            bot["stop"] = "failed"
+            self._on_stopped({"bot": bot["bot_id"]}, bot)
 
     def _on_stopped(self, payload: dict, bot: dict | None = None) -> None:
         bot = bot or self.store.get(BOT, payload["bot"])

@@ -53,11 +53,12 @@ SETTINGS: dict[str, Any] = {
 }
 
 
-def svix_sign(delivery: dict, at: float) -> dict[str, str]:
-    """Svix headers: the message id stays, the timestamp and signature are per attempt."""
-    when = datetime.fromtimestamp(int(at), tz=timezone.utc)
+def svix_sign(delivery: dict, sent: float) -> dict[str, str]:
+    """Svix headers: the message id stays, the timestamp and signature are per attempt. ``sent``
+    is transport time: receivers check the timestamp against their own wall clock."""
+    when = datetime.fromtimestamp(int(sent), tz=timezone.utc)
     signature = Webhook(delivery["secret"]).sign(delivery["id"], when, delivery["body"])
-    return {"svix-id": delivery["id"], "svix-timestamp": str(int(at)), "svix-signature": signature}
+    return {"svix-id": delivery["id"], "svix-timestamp": str(int(sent)), "svix-signature": signature}
 
 
 # Svix: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; a 15 s timeout.
@@ -76,7 +77,7 @@ class Recall:
         engine.links.register_renderer(f"{NAME}.file", self.render_file)
         for action in ("dispatch", "join", "admitted", "recording", "participant_leave", "everyone_left", "processed",
                        "transcribed", "expire", "timeout", "speech"):
-            engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"))
+            engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"), self._recover)
 
     def setting(self, name: str) -> Any:
         return self.engine.setting(NAME, name, SETTINGS[name])
@@ -432,6 +433,12 @@ class Recall:
             else:
                 raise Conflict(f"Cannot force {outcome} while the bot is {status or 'not started'}.")
             return self.bot(bot_id)
+
+    def _recover(self, payload: dict, error: str) -> None:
+        """A step of a bot raised: a bot still under way ends ``fatal`` / ``bot_errored``."""
+        bot = self.store.get(BOT, payload["bot"]) if "bot" in payload else None
+        if bot is not None and self.status(bot) not in ("call_ended", "done", "fatal", "media_expired"):
+            self._fatal(bot, "bot_errored")
 
     def _fatal(self, bot: dict, sub_code: str) -> None:
         bot["left_at"] = self.clock.now()

@@ -38,8 +38,8 @@ class SpotMe:
         self.clock = engine.clock
         self.limiter = RateLimiter(engine.clock, rate=3, burst=5)
         engine.on_reset(self.limiter.clear)
-        engine.timeline.register(f"{NAME}.job_processing", self._on_processing)
-        engine.timeline.register(f"{NAME}.job_done", self._on_done)
+        engine.timeline.register(f"{NAME}.job_processing", self._on_processing, self._recover_job)
+        engine.timeline.register(f"{NAME}.job_done", self._on_done, self._recover_job)
 
     def setting(self, name: str) -> Any:
         return self.engine.setting(NAME, name, SETTINGS[name])
@@ -176,6 +176,15 @@ class SpotMe:
             job.update(status="failed", failed_at=iso(self.clock.now()),
                        error={"code": "generation_failed", "message": message or "Generation failed."})
             return self.store.put(JOB, job_id, job, job["workspace_id"])
+
+    def _recover_job(self, payload: dict, error: str) -> None:
+        """A step of the job raised: the job fails, as a generation failure does."""
+        job = self.store.get(JOB, payload["job"])
+        if job is None or job["status"] in ("completed", "failed"):
+            return
+        job.update(status="failed", failed_at=iso(self.clock.now()),
+                   error={"code": "generation_failed", "message": f"The emulator failed to generate this output ({error})."})
+        self.store.put(JOB, job["job_id"], job, job["workspace_id"])
 
     def _on_processing(self, payload: dict) -> None:
         job = self.store.get(JOB, payload["job"])

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 TOKEN = re.compile(r"^[A-Za-z0-9._~+/=-]{8,512}$")
 CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         409: "conflict", 415: "unsupported_media_type", 429: "rate_limited"}
+         409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 429: "rate_limited"}
 ERR = "error"
 KINDS = {"live-sessions": LIVE, "breakouts": BREAKOUT}
 

@@ -1,0 +1,157 @@
+"""Webhook delivery that cannot stall anyone: a deadline per attempt, no shared pool for slow
+receivers to fill, clock moves that finish whatever receivers do, and attempts logged across a crash."""
+import json
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from emulator.core.clock import parse_iso
+from emulator.core.webhooks import RetryPolicy
+
+from helpers import ORG_KEY, Receiver
+from test_cli import start_server
+
+POLICY = RetryPolicy(delays=(10, 20, 40, 80), timeout=30)
+
+
+@pytest.fixture
+def dispatcher(emulator):
+    webhooks = emulator.engine.webhooks
+    webhooks.register_policy("limits", POLICY)
+    yield webhooks
+    webhooks.set_timeout("limits", None)
+    emulator.engine.config.webhook_wait = 2.0
+
+
+class Dribbler:
+    """A receiver that reads the request, then sends its answer one byte every ``pause`` seconds."""
+
+    def __init__(self, pause: float) -> None:
+        self.pause = pause
+        self.stop = threading.Event()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._dribble, args=(conn,), daemon=True).start()
+
+    def _dribble(self, conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok":
+                if self.stop.wait(self.pause):
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.server.close()
+
+
+def test_the_timeout_is_a_deadline_for_the_whole_attempt(emulator, dispatcher):
+    """A receiver that keeps every read alive but never finishes is cut off at the timeout."""
+    dribbler = Dribbler(pause=0.2)
+    try:
+        dispatcher.set_timeout("limits", 1.0)
+        dispatcher.enqueue("limits", "slow", dribbler.url, {"a": 1})
+        emulator.settle()
+        [delivery] = emulator.engine.webhooks.log("limits")
+        [attempt] = delivery["attempt_log"]
+        assert attempt["error"] == "timed out after 1 s" and attempt["status_code"] is None
+        assert attempt["duration_ms"] < 1900  # the answer needs 41 bytes x 0.2 s: it never completed
+        assert delivery["status"] == "pending"  # and the retry waits on the emulator clock
+    finally:
+        dribbler.close()
+
+
+def test_hanging_receivers_do_not_delay_a_healthy_one(emulator, dispatcher):
+    hanging, healthy = Receiver(), Receiver()
+    hanging.hang = 60
+    try:
+        for n in range(50):
+            dispatcher.enqueue("limits", "stuck", f"{hanging.url}/{n}", {"n": n})
+        dispatcher.enqueue("limits", "fine", healthy.url + "/ok", {"ok": True})
+        emulator.engine.kick()  # the background ticker sends them, as under serve
+        deadline = time.monotonic() + 20
+        while (not healthy.requests or len(hanging.requests) < 50) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert healthy.bodies() == [{"ok": True}] and len(hanging.requests) == 50
+        # ... while every one of the fifty is still waiting on its receiver
+        stuck = [d for d in emulator.engine.webhooks.log("limits") if d["event"] == "stuck"]
+        assert {d["status"] for d in stuck} == {"sending"}
+    finally:
+        emulator.engine.webhooks.cut_off("test over")
+        emulator.engine.webhooks.wait_idle(5)
+        hanging.close()
+        healthy.close()
+
+
+def test_a_clock_move_waits_a_bounded_time_for_a_receiver_that_never_answers(emulator, dispatcher):
+    """Five attempts against a receiver that never answers: each is recorded as timed out after the
+    move's real-time wait, the retries still fall due 10, 20, 40, 80 s apart on the emulator clock."""
+    hanging = Receiver()
+    hanging.hang = 60
+    emulator.engine.config.webhook_wait = 0.3
+    try:
+        dispatcher.enqueue("limits", "stuck", hanging.url, {"a": 1})
+        started = time.monotonic()
+        emulator.advance(minutes=15)
+        elapsed = time.monotonic() - started
+        [delivery] = emulator.engine.webhooks.log("limits")
+        assert delivery["status"] == "failed" and delivery["attempts"] == 5
+        errors = {a["error"] for a in delivery["attempt_log"]}
+        assert errors == {"timed out: no answer within 0.3 s while the clock was moved (serve --webhook-wait)"}
+        at = [parse_iso(a["at"]) for a in delivery["attempt_log"]]
+        assert [round(b - a) for a, b in zip(at, at[1:])] == [10, 20, 40, 80]
+        assert elapsed < 30  # five attempts of the platform's 30 s timeout would be 150 s
+    finally:
+        hanging.close()
+
+
+def test_an_attempt_cut_off_by_kill_9_is_in_the_log_and_is_sent_again(tmp_path):
+    receiver = Receiver()
+    receiver.hang = 60
+    state = tmp_path / "state.sqlite3"
+    auth = {"Authorization": f"Organisation {ORG_KEY}"}
+    process, base = start_server(state)
+    try:
+        launch = requests.post(f"{base}/lessonspace/v2/spaces/launch/", headers=auth, json={
+            "id": "crash", "webhooks": {"session": {"start": receiver.url + "/start"}}})
+        assert launch.status_code in (200, 201), launch.text
+        answer = requests.post(f"{base}/_emulator/lessonspace/spaces/{launch.json()['room_id']}/sessions", json={})
+        assert answer.status_code == 201, answer.text
+        deadline = time.monotonic() + 20
+        while not receiver.requests and time.monotonic() < deadline:  # the attempt is under way...
+            time.sleep(0.05)
+        assert receiver.requests
+    finally:
+        process.kill()  # ... when the emulator dies
+        process.wait(10)
+    receiver.hang = 0
+    process, base = start_server(state)
+    try:
+        deadline = time.monotonic() + 20
+        while len(receiver.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        [delivery] = requests.get(f"{base}/_emulator/webhooks?event=session.start").json()["deliveries"]
+        first, second = delivery["attempt_log"]
+        assert first["attempt"] == 1 and first["status_code"] is None and "interrupted" in first["error"]
+        assert second["attempt"] == 2 and second["status_code"] == 200
+        assert delivery["status"] == "delivered"
+        assert json.loads(receiver.requests[0]["body"]) == json.loads(receiver.requests[1]["body"])
+    finally:
+        process.terminate()
+        process.wait(10)
+        receiver.close()
