@@ -1,8 +1,8 @@
 """The engine: one clock, one store, one timeline, one webhook dispatcher, shared by every platform."""
 from __future__ import annotations
 
-import hashlib
 import logging
+import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -58,8 +58,7 @@ class Engine:
         self.schemas = SchemaCatalogue()
         self.timeline = Timeline(self.store, self.clock)
         self.webhooks = Dispatcher(self.store, self.clock, self.timeline, self.ids)
-        secret = hashlib.sha256(f"links:{self.config.seed}".encode()).digest()
-        self.links = Links(self.store, self.clock, secret, lambda: self.config.public_url)
+        self.links = Links(self.store, self.clock, self._link_secret(), lambda: self.config.public_url)
         self.models: dict[str, Any] = {name: p.setup(self) for name, p in self.platforms.items()}
         if not self.store.get_meta("populated"):
             self._populate()
@@ -67,6 +66,16 @@ class Engine:
         self._ticker: threading.Thread | None = None
         self._tick = threading.Event()
         self._stopping = threading.Event()
+
+    def _link_secret(self) -> bytes:
+        """The key download links are signed with: random, made once and kept in the state (a key
+        derived from the seed would let anyone forge a link)."""
+        with self.store.transaction():
+            secret = self.store.get_meta("links:secret")
+            if secret is None:
+                secret = secrets.token_hex(32)
+                self.store.set_meta("links:secret", secret)
+        return bytes.fromhex(secret)
 
     # -- time ------------------------------------------------------------------------------
     def _configure_clock(self) -> None:
@@ -132,6 +141,7 @@ class Engine:
         self.webhooks.cut_off("cancelled: the emulator was reset")
         self.webhooks.wait_idle(5)
         self.store.reset()
+        self.store.set_meta("links:secret", self.links.secret.hex())  # the same key after a reset
         self.timeline.forget_hint()
         self._settings.clear()
         for hook in self._reset_hooks:

@@ -36,7 +36,7 @@ class Links:
     def __init__(self, store: Store, clock: Clock, secret: bytes, base_url: Callable[[], str]) -> None:
         self._store = store
         self._clock = clock
-        self._secret = secret
+        self.secret = secret
         self._base_url = base_url
         self._renderers: dict[str, Callable[[dict], bytes]] = {}
 
@@ -80,7 +80,7 @@ class Links:
 
     def _sign(self, key: str, amz_date: str, expires: str) -> str:
         message = f"{key}\n{amz_date}\n{expires}".encode()
-        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
     # -- serving ---------------------------------------------------------------------------
     def download(self, key: str, query: Mapping[str, str]) -> Download:
@@ -88,6 +88,17 @@ class Links:
         signature = query.get("X-Amz-Signature", "")
         if not (amz_date and expires and signature):
             return _error(403, "AccessDenied", "Access Denied")
+        # S3 checks the form of the query before the signature, with these messages.
+        if not (expires.isascii() and expires.isdigit()):
+            return _error(400, "AuthorizationQueryParametersError", "X-Amz-Expires should be a number")
+        if not 0 < int(expires) <= MAX_LIFETIME:
+            return _error(400, "AuthorizationQueryParametersError",
+                          "X-Amz-Expires must be less than a week (in seconds) that is 604800")
+        try:
+            issued = datetime.strptime(amz_date, AMZ_DATE).replace(tzinfo=timezone.utc).timestamp()
+        except ValueError:
+            return _error(400, "AuthorizationQueryParametersError",
+                          "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
         if not hmac.compare_digest(signature, self._sign(key, amz_date, expires)):
             return _error(
                 403,
@@ -95,7 +106,6 @@ class Links:
                 "The request signature we calculated does not match the signature you provided. "
                 "Check your key and signing method.",
             )
-        issued = datetime.strptime(amz_date, AMZ_DATE).replace(tzinfo=timezone.utc).timestamp()
         expires_at = issued + int(expires)
         now = self._clock.now()
         if now >= expires_at:

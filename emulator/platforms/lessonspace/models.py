@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 NAME = "lessonspace"
 ORG, SPACE, LAUNCH, USER, SESSION = (f"{NAME}.{k}" for k in ("org", "space", "launch", "user", "session"))
+ORG_KEY = f"{NAME}.org_key"  # API key -> the organisation allocated to it
 API_LINK_LIFETIME = 12 * 3600  # transcriptionUrl from the API
 WEBHOOK_LINK_LIFETIME = 24 * 3600  # transcriptionUrl in transcription.finish
 MAX_LINK_WINDOW = 7 * 24 * 3600  # timeouts.not_after at most 7 days after not_before
@@ -57,17 +58,20 @@ class Lessonspace:
 
     # -- organisations ---------------------------------------------------------------------
     def organisation(self, api_key: str) -> dict:
-        """The organisation an API key belongs to (created on first use, derived from the key)."""
+        """The organisation an API key belongs to, created on first use. Ids are allocated, one per
+        key and never shared (a hash of the key would collide after about a thousand keys)."""
         key = api_key.lower()
-        org_id = 100000 + stable_int(NAME, "org", key, modulo=900000)
-        org = self.store.get(ORG, str(org_id))
-        if org is None:
+        known = self.store.get(ORG_KEY, key)
+        if known is None:
             with self.store.transaction():
-                org = self.store.get(ORG, str(org_id)) or self.store.put(ORG, str(org_id), {
-                    "id": org_id, "name": company_name(self.engine.config.seed, key),
-                    "created": iso(self.clock.now()),
-                })
-        return org
+                known = self.store.get(ORG_KEY, key)
+                if known is None:
+                    org_id = 100000 + stable_int(NAME, "org", self.engine.config.seed, modulo=800000) \
+                        + self.store.next_seq(ORG_KEY)
+                    self.store.put(ORG, str(org_id), {"id": org_id, "name": company_name(self.engine.config.seed, key),
+                                                      "created": iso(self.clock.now())})
+                    known = self.store.put(ORG_KEY, key, {"org_id": org_id})
+        return self.store.get(ORG, str(known["org_id"]))
 
     def organisation_view(self, org: dict) -> dict:
         sessions = self.store.find(SESSION, str(org["id"]))

@@ -14,6 +14,7 @@ from ...core.clock import iso, parse_iso
 from ...core.content import Room, person_name, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
+from ...core.tenancy import current_tenant, visible
 from ...core.webhooks import RetryPolicy
 from . import files
 from . import meeting_url as urls
@@ -111,7 +112,7 @@ class Recall:
                 "chat": body.get("chat"), "zoom": body.get("zoom"), "google_meet": body.get("google_meet"),
                 "breakout_room": body.get("breakout_room"), "output_media": body.get("output_media"),
                 "scenario": scenario, "participants": [], "events": [], "dispatched": False, "created_at": now,
-                "recording_on": False, "left_at": None,
+                "recording_on": False, "left_at": None, "workspace": current_tenant(),
             }
             self.store.put(BOT, bot["id"], bot)
             if idempotency:
@@ -136,13 +137,19 @@ class Recall:
         return config
 
     def bot(self, bot_id: str) -> dict:
+        """A bot of the workspace acting now (Recall scopes every object to the key's workspace)."""
         bot = self.store.get(BOT, bot_id)
-        if bot is None:
+        if bot is None or not visible(bot.get("workspace")):
             raise NotFound("Not found.")
         return bot
 
     def bots(self) -> list[dict]:
-        return self.store.find(BOT)
+        return [b for b in self.store.find(BOT) if visible(b.get("workspace"))]
+
+    def _workspace_of(self, recording_id: str) -> str | None:
+        recording = self.store.get(RECORDING, recording_id)
+        bot = self.store.get(BOT, recording["bot_id"]) if recording else None
+        return bot.get("workspace") if bot else None
 
     def status(self, bot: dict) -> str | None:
         return bot["status_changes"][-1]["code"] if bot["status_changes"] else None
@@ -625,21 +632,22 @@ class Recall:
     # -- reading ---------------------------------------------------------------------------
     def recording(self, recording_id: str) -> dict:
         recording = self.store.get(RECORDING, recording_id)
-        if recording is None:
+        if recording is None or not visible(self._workspace_of(recording_id)):
             raise NotFound("Not found.")
         return recording
 
     def recordings(self) -> list[dict]:
-        return self.store.find(RECORDING)
+        return [r for r in self.store.find(RECORDING) if visible(self._workspace_of(r["id"]))]
 
     def artifact(self, artifact_id: str, kind: str) -> dict:
         artifact = self.store.get(ARTIFACT, artifact_id)
-        if artifact is None or artifact["kind"] != kind:
+        if artifact is None or artifact["kind"] != kind or not visible(self._workspace_of(artifact["recording_id"])):
             raise NotFound("Not found.")
         return artifact
 
     def artifacts(self, kind: str) -> list[dict]:
-        return [a for a in self.store.find(ARTIFACT) if a["kind"] == kind]
+        return [a for a in self.store.find(ARTIFACT)
+                if a["kind"] == kind and visible(self._workspace_of(a["recording_id"]))]
 
     def segments(self, bot: dict, duration: float, provider: str = "") -> list:
         speakers = tuple({"id": p["id"], "name": p["name"]} for p in bot["participants"]) or ({"id": 100, "name": "Guest"},)

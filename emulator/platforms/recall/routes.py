@@ -12,6 +12,7 @@ from flask import Blueprint, Response, request
 from ...core.clock import iso, parse_iso
 from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
+from ...core.tenancy import acting_as, tenant_of
 from ...core.operations import Param, operation, query_errors
 from ...core import drf
 from .models import ARTIFACT, ASYNC_PROVIDERS, BOT, NAME, RECORDING, SHORTCUTS, Recall
@@ -65,7 +66,8 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             if problems:
                 name, _, message = problems[0].partition(": ")
                 raise drf.field_errors({name: [message]})
-            return view(*args, **kwargs)
+            with acting_as(tenant_of(key)):  # each key is its own workspace: another's objects are 404s
+                return view(*args, **kwargs)
 
         return wrapper
 
