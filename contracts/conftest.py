@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from emulator.core.contract import Control, Target, contract_module, contract_platforms
+from emulator.core.contract import Control, Target, contract_module, contract_platforms, hypothesis_without_traces
 from emulator.platforms import registered
 
 
@@ -33,6 +33,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         names = [p.name for p in contract_platforms(metafunc.config.getoption("contract_platforms"))]
         metafunc.parametrize("platform_name", names, scope="session")
 
+
+hypothesis_without_traces()
 
 @pytest.fixture(scope="session")
 def target_root(request: pytest.FixtureRequest) -> Iterator[tuple[str, Control | None]]:

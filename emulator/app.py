@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import logging
+import sys
+from urllib.parse import urlsplit
+import time
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 from .control.routes import control_blueprint
 from .core import openapi
@@ -16,13 +20,28 @@ log = logging.getLogger(__name__)
 QUIET_PATHS = ("/_emulator/inbox/",)  # receiving a webhook must not wait on a catch-up
 
 
+class MissingSlash(Exception):
+    """The path exists with a trailing slash (Flask would answer its own 308 HTML page)."""
+
+
+class EmulatorFlask(Flask):
+    def raise_routing_exception(self, request) -> None:  # type: ignore[override]
+        if isinstance(request.routing_exception, RequestRedirect):
+            raise MissingSlash(request.routing_exception.new_url)
+        super().raise_routing_exception(request)
+
+
 def create_app(engine: Engine) -> Flask:
-    app = Flask("meeting-emulator")
+    app = EmulatorFlask("meeting-emulator")
     app.config["ENGINE"] = engine
     app.config["MAX_CONTENT_LENGTH"] = engine.config.max_body_bytes  # larger bodies: 413 in the platform's shape
 
+    access_log = engine.config.access_log
+
     @app.before_request
     def catch_up() -> None:
+        if access_log:
+            g.started = time.perf_counter()
         if not request.path.startswith(QUIET_PATHS):
             engine.catch_up()
         engine.store.watch_schedules()
@@ -33,6 +52,10 @@ def create_app(engine: Engine) -> Flask:
         # webhook, say): waking it on every request would double the work of a read.
         if engine.store.earliest_scheduled() <= engine.clock.now():
             engine.kick()
+        if access_log:
+            took = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+            sys.stdout.write(f"{request.method} {request.full_path.rstrip('?')} {response.status_code} {took:.1f} ms\n")
+            sys.stdout.flush()
         return response
 
     @app.get("/")
@@ -78,6 +101,20 @@ def create_app(engine: Engine) -> Flask:
         if platform is not None:
             return platform.error_body(status, message)
         return {"error": _reason(status), "message": message}
+
+    @app.errorhandler(MissingSlash)
+    def missing_slash(exc: MissingSlash) -> Response:
+        """Django's CommonMiddleware answers a 301 with an empty body to the path with its slash (for
+        every method: a client that follows it with POST turns it into a GET, as with the vendor).
+        Other vendors have no such rule: there it is the platform's own 404."""
+        first = request.path.strip("/").split("/", 1)[0]
+        platform = engine.platforms.get(first)
+        target = urlsplit(str(exc))  # werkzeug's URL, quoted: the path with its slash and the query
+        location = target.path + (f"?{target.query}" if target.query else "")
+        if platform is not None and platform.append_slash:
+            return Response(b"", 301, headers={"Location": location}, content_type="text/html; charset=utf-8")
+        message = f"no such endpoint: {request.method} {request.path} (the path ends with a slash: {request.path}/)"
+        return json_response(error_body(404, message), 404)
 
     @app.errorhandler(ApiError)
     def api_error(exc: ApiError) -> Response:

@@ -1,9 +1,12 @@
-"""The ``meeting-emulator`` command: serve, validate, schemas."""
+"""The ``meeting-emulator`` command: serve, validate, schemas, openapi, contract."""
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -11,60 +14,121 @@ from typing import TYPE_CHECKING, Sequence
 from .core.schemas import SchemaCatalogue, UnknownSchema, json_path
 
 if TYPE_CHECKING:
-    from .core.engine import Config
+    from .core.engine import Config, Engine
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="meeting-emulator", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+DESCRIPTION = "Local, faithful copies of meeting, recording and transcription platform APIs."
+EPILOG = "Run 'meeting-emulator COMMAND --help' for a command's options."
 
-    serve = commands.add_parser("serve", help="run the emulator as a local HTTP server")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--seed", type=int, default=0, help="same seed and same calls give the same ids and content")
-    serve.add_argument("--speed", type=float, default=1.0, help="emulator seconds per real second")
+
+class Parser(argparse.ArgumentParser):
+    """Mistakes on the command line are one line naming the problem, exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
+class UsageError(Exception):
+    """A mistake in what the user asked for: one line naming it and the fix, exit status 2."""
+
+
+def _number(kind: type, low: float | None = None, high: float | None = None, above: float | None = None):
+    """An argparse type: a number of ``kind`` within bounds, with a message naming them."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a{'n integer' if kind is int else ' number'}") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+        if low is not None and value < low or high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"{text} is out of range: use {low:g} to {high:g}")
+        if above is not None and value <= above:
+            raise argparse.ArgumentTypeError(f"{text} must be greater than {above:g}")
+        return value
+    return parse
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+    from .platforms import NAMES
+
+    parser = Parser(prog="meeting-emulator", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"meeting-emulator {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", title="commands")
+    names = ", ".join(NAMES)
+
+    serve = commands.add_parser("serve", help="run the emulator as a local HTTP server",
+                                description="Serve every platform (or those named) and the control API.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=_number(int, 0, 65535), default=8765,
+                       help="port to listen on, 0 for a free one (default: %(default)s)")
+    serve.add_argument("--seed", type=int, default=0,
+                       help="same seed and same calls give the same ids and content (default: %(default)s)")
+    serve.add_argument("--speed", type=_number(float, above=0), default=1.0,
+                       help="emulator seconds per real second (default: %(default)s)")
     serve.add_argument("--frozen", action="store_true", help="start with the clock frozen (it then moves only on request)")
-    serve.add_argument("--state", metavar="PATH", help="keep state in this SQLite file across restarts")
-    serve.add_argument("--platform", action="append", dest="platforms", metavar="NAME",
-                       help="serve only this platform (repeatable); default: all")
+    serve.add_argument("--state", metavar="PATH", help="keep state in this SQLite file across restarts (default: in memory)")
+    serve.add_argument("--platform", action="append", dest="platforms", metavar="NAME", choices=NAMES,
+                       help=f"serve only this platform (repeatable; one of {names}); default: all")
     serve.add_argument("--public-url", help="how clients reach this server (default: http://HOST:PORT)")
-    serve.add_argument("--threads", type=int, default=16, help="request-handling threads")
-    serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes sharing the port and the --state file (default 1)")
+    serve.add_argument("--threads", type=_number(int, 1, 1024), default=16,
+                       help="request-handling threads (default: %(default)s)")
+    serve.add_argument("--workers", type=_number(int, 1, 64), default=1,
+                       help="worker processes sharing the port and the --state file (default: %(default)s)")
     serve.add_argument("--setting", action="append", default=[], metavar="PLATFORM.NAME=VALUE",
                        help="a platform setting (repeatable), e.g. 100ms.app_secret=s3cret; values are JSON "
-                            "or plain text")
+                            "or plain text, checked as PATCH /_emulator/PLATFORM/settings checks them")
+    serve.add_argument("--max-body-mb", type=_number(float, above=0), default=5.0,
+                       help="larger request bodies answer 413 (default: %(default)s)")
+    serve.add_argument("--webhook-wait", type=_number(float, above=0), default=2.0,
+                       help="real seconds a clock move waits for a webhook receiver before recording the attempt "
+                            "as timed out (default: %(default)s)")
+    serve.add_argument("--quiet", action="store_true", help="do not log a line per request")
 
-    validate = commands.add_parser("validate", help="validate JSON files against a platform's schema")
-    validate.add_argument("--platform", required=True)
-    validate.add_argument("--schema", required=True, help="schema name, e.g. file.transcript")
+    validate = commands.add_parser("validate", help="validate JSON files against a platform's schema",
+                                   description="Exit 0 when every file is valid, 1 when any is not, 2 when a "
+                                               "name or file is wrong.")
+    validate.add_argument("--platform", help=f"one of {names} (or give --schema as PLATFORM/NAME)")
+    validate.add_argument("--schema", required=True,
+                          help="schema name, e.g. file.transcript or lessonspace/file.transcript ('schemas' lists them)")
     validate.add_argument("files", nargs="+", metavar="FILE")
 
     schemas = commands.add_parser("schemas", help="list the schema names")
-    schemas.add_argument("--platform")
+    schemas.add_argument("--platform", help=f"only this platform's ({names})")
 
-    spec = commands.add_parser("openapi", help="print a platform's OpenAPI document (or the control API's)")
-    spec.add_argument("--platform", required=True, help="a platform name, or 'emulator' for the control API")
+    spec = commands.add_parser("openapi", help="print a platform's (or the control API's) OpenAPI document")
+    spec.add_argument("--platform", required=True, help=f"one of {names}, or 'emulator' for the control API")
 
-    contract = commands.add_parser("contract", help="check a target (default: an emulator here) keeps the contract")
-    contract.add_argument("--platform", action="append", dest="platforms", metavar="NAME",
-                          help="platform to check (repeatable); default: all")
-    contract.add_argument("--base-url", help="an emulator root (http://127.0.0.1:8765) or a vendor API base URL")
+    contract = commands.add_parser("contract", help="check that a target (an emulator, or the real vendor) keeps "
+                                                    "the contract")
+    contract.add_argument("--platform", action="append", dest="platforms", metavar="NAME", choices=NAMES,
+                          help=f"platform to check (repeatable; one of {names}); default: all")
+    contract.add_argument("--base-url", help="an emulator's root (http://127.0.0.1:8765) or a vendor's API base URL "
+                                             "(default: an emulator in this process)")
     contract.add_argument("--api-key", help="credentials for the target")
-    contract.add_argument("--examples", type=int, default=25, help="hypothesis examples per check")
+    contract.add_argument("--examples", type=_number(int, 1, 100000), default=25,
+                          help="hypothesis examples per check (default: %(default)s)")
+    return parser
 
-    args = parser.parse_args(argv)
-    if args.command == "serve":
-        return run_serve(args)
-    if args.command == "validate":
-        return run_validate(args.platform, args.schema, args.files)
-    if args.command == "contract":
-        from .contract_report import run
 
-        return run(args.platforms, args.base_url, args.api_key, args.examples)
-    if args.command == "openapi":
-        return run_openapi(args.platform)
-    return run_schemas(args.platform)
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return run_serve(args)
+        if args.command == "validate":
+            return run_validate(args.platform, args.schema, args.files)
+        if args.command == "contract":
+            from .contract_report import run
+
+            return run(args.platforms, args.base_url, args.api_key, args.examples)
+        if args.command == "openapi":
+            return run_openapi(args.platform)
+        return run_schemas(args.platform)
+    except UsageError as exc:
+        print(f"meeting-emulator: {exc}", file=sys.stderr)
+        return 2
 
 
 def run_openapi(platform: str) -> int:
@@ -75,8 +139,7 @@ def run_openapi(platform: str) -> int:
     engine = Engine(Config())
     try:
         if platform != "emulator" and platform not in engine.platforms:
-            print(f"unknown platform {platform!r}; known: emulator, {', '.join(engine.platforms)}", file=sys.stderr)
-            return 2
+            raise UsageError(f"unknown platform {platform!r}; known: emulator, {', '.join(engine.platforms)}")
         document = openapi.build(create_app(engine), engine, None if platform == "emulator" else platform)
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
@@ -88,37 +151,29 @@ def run_serve(args: argparse.Namespace) -> int:
     from waitress import create_server
 
     from .app import create_app
-    from .core.engine import Config, Engine
+    from .core.engine import Config
 
-    try:
-        config = Config(seed=args.seed, state=args.state, speed=args.speed, frozen=args.frozen,
-                        platforms=args.platforms, settings=parse_settings(args.setting))
-        engine = Engine(config)
-    except ValueError as exc:
-        print(f"meeting-emulator: {exc}", file=sys.stderr)
-        return 2
-    unknown = sorted(set(config.settings) - set(engine.platforms))
-    if unknown:
-        print(f"meeting-emulator: --setting for unknown platform(s): {', '.join(unknown)}", file=sys.stderr)
-        return 2
+    config = Config(seed=args.seed, state=args.state, speed=args.speed, frozen=args.frozen,
+                    platforms=args.platforms, settings=parse_settings(args.setting),
+                    max_body_bytes=int(args.max_body_mb * 1024 * 1024), webhook_wait=args.webhook_wait,
+                    access_log=not args.quiet)
+    check_state_path(args.state)
     if args.workers > 1:
-        engine.close()
         if not args.state:
-            print("meeting-emulator: --workers needs --state: the processes share one state file", file=sys.stderr)
-            return 2
+            raise UsageError("--workers needs --state: the processes share one state file")
+        open_engine(config).close()  # the same checks as one process, before anything forks
         return run_workers(args, config)
-    server = create_server(create_app(engine), host=args.host, port=args.port, threads=args.threads,
-                           ident="meeting-emulator")
+    engine = open_engine(config)
+    try:
+        server = create_server(create_app(engine), host=args.host, port=args.port, threads=args.threads,
+                               ident="meeting-emulator")
+    except OSError as exc:
+        engine.close()
+        raise UsageError(listen_problem(args.host, args.port, exc)) from None
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
     engine.config.public_url = (args.public_url or f"http://{host}:{server.effective_port}").rstrip("/")
     engine.start_ticker()
-    print(f"meeting-emulator listening on {engine.config.public_url}", flush=True)
-    for name, platform in engine.platforms.items():
-        print(f"  {platform.title:<18} {engine.config.public_url}{platform.api_prefix}", flush=True)
-        for line in platform.banner(engine) if platform.banner else []:
-            print(f"  {'':<18} {line}", flush=True)
-    print(f"  {'control':<18} {engine.config.public_url}/_emulator", flush=True)
-    print(f"  state: {args.state or 'in memory'}; seed {args.seed}; Ctrl-C stops", flush=True)
+    print_banner(engine, args)
 
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored (a background job)
@@ -133,6 +188,79 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_banner(engine: "Engine", args: argparse.Namespace) -> None:
+    url = engine.config.public_url
+    print(f"meeting-emulator listening on {url}", flush=True)
+    for platform in engine.platforms.values():
+        print(f"  {platform.title:<18} {url}{platform.api_prefix}", flush=True)
+        if platform.auth_header:
+            print(f"  {'':<18} {platform.auth_header}", flush=True)
+        for line in platform.banner(engine) if platform.banner else []:
+            print(f"  {'':<18} {line}", flush=True)
+    print(f"  {'control':<18} {url}/_emulator", flush=True)
+    print(f"  state: {args.state or 'in memory'}; seed {args.seed}; quickstarts: README.md; Ctrl-C stops", flush=True)
+
+
+def check_state_path(state: str | None) -> None:
+    """What SQLite would only say with a traceback, said as one line."""
+    if not state:
+        return
+    path = Path(state)
+    if path.is_dir():
+        raise UsageError(f"--state {state}: is a directory; give a file path, e.g. {path / 'state.sqlite3'}")
+    if not path.parent.is_dir():
+        raise UsageError(f"--state {state}: the folder {path.parent} does not exist; create it first")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise UsageError(f"--state {state}: the file cannot be read and written; fix its permissions or pick another path")
+    if not path.exists() and not os.access(path.parent, os.W_OK):
+        raise UsageError(f"--state {state}: cannot create a file in {path.parent}; pick a folder you can write to")
+
+
+def open_engine(config: "Config") -> "Engine":
+    from .core.engine import Engine
+
+    try:
+        engine = Engine(config)
+    except sqlite3.DatabaseError as exc:
+        what = "is not a meeting-emulator state file" if "not a database" in str(exc) else "cannot be used"
+        raise UsageError(f"--state {config.state}: {what} (SQLite: {exc}); give another path") from None
+    try:
+        check_settings(engine, config.settings)
+    except UsageError:
+        engine.close()
+        raise
+    return engine
+
+
+def check_settings(engine: "Engine", settings: dict[str, dict]) -> None:
+    """--setting values, checked against the same schema as PATCH /_emulator/PLATFORM/settings."""
+    from .core.schemas import UnknownSchema
+
+    for platform, values in settings.items():
+        if platform not in engine.platforms:
+            raise UsageError(f"--setting {platform}.…: unknown platform {platform!r}; known: {', '.join(engine.platforms)}")
+        try:
+            schema = engine.schemas.schema(platform, "control.settings.request")
+        except UnknownSchema:
+            raise UsageError(f"--setting {platform}.…: {platform} has no settings") from None
+        known = schema.get("properties", {})
+        for name, value in values.items():
+            if name not in known:
+                raise UsageError(f"--setting {platform}.{name}: {platform} has no setting {name!r}; "
+                                 f"known: {', '.join(known)}")
+            errors = engine.schemas.errors(platform, "control.settings.request", {name: value})
+            if errors:
+                raise UsageError(f"--setting {platform}.{name}={json.dumps(value)}: {errors[0].message}")
+
+
+def listen_problem(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use: stop what is using it, or pass --port N (0 picks a free one)"
+    if exc.errno == errno.EACCES:
+        return f"no permission to listen on port {port}: use a port above 1023"
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}; check --host and --port"
+
+
 def _interrupt(signum: int, frame: object) -> None:
     """SIGTERM stops the server the way Ctrl-C does."""
     raise KeyboardInterrupt
@@ -141,7 +269,6 @@ def _interrupt(signum: int, frame: object) -> None:
 def run_workers(args: argparse.Namespace, config: "Config") -> int:
     """Several processes answer on one listening socket and share the state file: SQLite's locking
     keeps every change whole, each due action is run by exactly one of them."""
-    import os
     import socket
 
     from waitress import create_server
@@ -149,7 +276,10 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
     from .app import create_app
     from .core.engine import Engine
 
-    listener = socket.create_server((args.host, args.port), backlog=1024, reuse_port=False)
+    try:
+        listener = socket.create_server((args.host, args.port), backlog=1024, reuse_port=False)
+    except OSError as exc:
+        raise UsageError(listen_problem(args.host, args.port, exc)) from None
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
     config.public_url = (args.public_url or f"http://{host}:{listener.getsockname()[1]}").rstrip("/")
     children = []
@@ -195,7 +325,7 @@ def parse_settings(items: list[str]) -> dict[str, dict]:
         key, sep, raw = item.partition("=")
         platform, dot, name = key.partition(".")
         if not (sep and dot and platform and name):
-            raise ValueError(f"--setting {item!r}: expected PLATFORM.NAME=VALUE")
+            raise UsageError(f"--setting {item!r}: expected PLATFORM.NAME=VALUE, e.g. recall.webhook_endpoints='[\"http://...\"]'")
         try:
             value = json.loads(raw)
         except ValueError:
@@ -204,45 +334,62 @@ def parse_settings(items: list[str]) -> dict[str, dict]:
     return settings
 
 
-def run_validate(platform: str, schema: str, files: list[str]) -> int:
+def run_validate(platform: str | None, schema: str, files: list[str]) -> int:
+    """Every file is reported: valid, its errors (path and a short message), or why it was not read."""
     catalogue = SchemaCatalogue()
+    if "/" in schema:  # the PLATFORM/NAME form that 'schemas' prints
+        named, _, schema = schema.partition("/")
+        if platform is not None and platform != named:
+            raise UsageError(f"--platform {platform} and --schema {named}/{schema} disagree; give one platform")
+        platform = named
+    if platform is None:
+        raise UsageError("which platform? pass --platform P, or --schema as PLATFORM/NAME (see 'meeting-emulator schemas')")
     if platform not in catalogue.platforms():
-        print(f"unknown platform {platform!r}; known: {', '.join(catalogue.platforms())}", file=sys.stderr)
-        return 2
+        raise UsageError(f"unknown platform {platform!r}; known: {', '.join(catalogue.platforms())}")
     try:
         catalogue.validator(platform, schema)
     except UnknownSchema:
-        print(f"unknown schema {schema!r} for {platform}; known: {', '.join(catalogue.names(platform))}",
-              file=sys.stderr)
-        return 2
-    documents = []
+        raise UsageError(f"unknown schema {schema!r} for {platform}; known: {', '.join(catalogue.names(platform))}") \
+            from None
+    unreadable = failed = False
     for name in files:
         path = Path(name)
-        if not path.is_file():
-            print(f"{name}: no such file", file=sys.stderr)
-            return 2
-        try:
-            documents.append((name, json.loads(path.read_bytes())))
-        except (ValueError, UnicodeDecodeError) as exc:
-            print(f"{name}: not JSON: {exc}", file=sys.stderr)
-            return 2
-    failed = False
-    for name, document in documents:
+        problem = None
+        if path.is_dir():
+            problem = "is a directory; give the JSON files in it"
+        elif not path.is_file():
+            problem = "no such file"
+        else:
+            try:
+                document = json.loads(path.read_bytes())
+            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+                problem = f"not JSON: {_short(str(exc))}"
+            except OSError as exc:
+                problem = f"cannot be read: {exc.strerror or exc}"
+        if problem:
+            print(f"{name}: {problem}", file=sys.stderr)
+            unreadable = True
+            continue
         errors = catalogue.errors(platform, schema, document)
         for error in errors:
-            print(f"{name}: {json_path(error.absolute_path)}: {error.message}")
+            print(f"{name}: {json_path(error.absolute_path)}: {_short(error.message)}")
         if errors:
             failed = True
         else:
             print(f"{name}: valid {platform}/{schema}")
-    return 1 if failed else 0
+    return 2 if unreadable else 1 if failed else 0
+
+
+def _short(message: str, limit: int = 160) -> str:
+    """A message cut to a readable length: jsonschema quotes the whole failing value."""
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 def run_schemas(platform: str | None) -> int:
     catalogue = SchemaCatalogue()
     if platform is not None and platform not in catalogue.platforms():
-        print(f"unknown platform {platform!r}; known: {', '.join(catalogue.platforms())}", file=sys.stderr)
-        return 2
+        raise UsageError(f"unknown platform {platform!r}; known: {', '.join(catalogue.platforms())}")
     for name in catalogue.names(platform):
         print(name)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import TextIO
 
 GROUPS = {
@@ -87,6 +88,26 @@ def _failure_message(text: str) -> str:
     return lines[-1][:300] if lines else "failed"
 
 
+def target_problem(base_url: str) -> str | None:
+    """Why the suite cannot usefully run against ``base_url``, in one line, or None."""
+    import requests
+
+    from .core.contract import Control
+
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"--base-url {base_url!r} is not an http(s) URL"
+    root = f"{parts.scheme}://{parts.netloc}"
+    try:
+        requests.get(base_url, timeout=5)
+    except requests.RequestException as exc:
+        return f"--base-url {base_url}: cannot connect ({type(exc).__name__}); is the target running?"
+    if parts.path.strip("/") and Control.probe(root) is not None:
+        return (f"--base-url {base_url} points inside a meeting-emulator: give its root, --base-url {root}, "
+                "so the lifecycle, link and webhook checks can use its control API")
+    return None
+
+
 def run(platforms: list[str] | None, base_url: str | None, api_key: str | None, examples: int,
         out: TextIO = sys.stdout) -> int:
     try:
@@ -102,6 +123,10 @@ def run(platforms: list[str] | None, base_url: str | None, api_key: str | None, 
         names = [p.name for p in contract_platforms(platforms)]
     except ValueError as exc:
         print(f"meeting-emulator: {exc}", file=sys.stderr)
+        return 2
+    problem = target_problem(base_url) if base_url else None
+    if problem:
+        print(f"meeting-emulator: {problem}", file=sys.stderr)
         return 2
     args = [str(contracts_dir()), "-p", "no:terminal", "-p", "no:cacheprovider",
             "--contract-examples", str(examples), "--rootdir", str(contracts_dir())]

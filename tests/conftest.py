@@ -5,8 +5,11 @@ from typing import Iterator
 
 import pytest
 
+from emulator.core.contract import hypothesis_without_traces
 from helpers import LessonspaceClient, Receiver
 
+
+hypothesis_without_traces()
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import math
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from .. import __version__
 from ..core.clock import iso, parse_iso
 from ..core.engine import Engine
 from ..core.errors import ApiError
 from ..core.http import MAX_DEPTH, depth, json_response, read_json
-from ..core.operations import Param, operation
+from ..core.operations import Param, operation, query_errors
 from ..core.schemas import json_path
 
 SCHEMA_FOLDER = "emulator"
@@ -35,8 +35,18 @@ def control_body(engine: Engine, schema: str, platform: str = SCHEMA_FOLDER) -> 
     return body
 
 
+def check_query() -> None:
+    """The query string against the view's declared parameters: an unknown filter value is a 400."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    problems = query_errors(view, request.args) if view else []
+    if problems:
+        raise control_error(400, f"invalid query: {problems[0]}", [{"path": p.split(':')[0], "message": p}
+                                                                    for p in problems])
+
+
 def control_blueprint(engine: Engine) -> Blueprint:
     bp = Blueprint("control", __name__)
+    bp.before_request(check_query)
 
     def clock_body(ran: int | None = None) -> dict:
         body = engine.clock.describe()
@@ -145,6 +155,7 @@ def platform_control(engine: Engine, name: str, settings: dict, title: str) -> B
     from ..core.errors import DomainError
 
     bp = Blueprint(f"{name}_control", __name__)
+    bp.before_request(check_query)
 
     @bp.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> Response:

@@ -66,6 +66,22 @@ class Target:
     control: Control | None
 
 
+def hypothesis_without_traces() -> None:
+    """Hypothesis keeps no example database and writes its caches to a scratch folder removed at
+    exit: a run leaves nothing in the working directory and never depends on an earlier one."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from hypothesis import configuration, settings
+
+    scratch = tempfile.mkdtemp(prefix="meeting-emulator-hypothesis-")
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    configuration.set_hypothesis_home_dir(scratch)
+    settings.register_profile("meeting-emulator", database=None)
+    settings.load_profile("meeting-emulator")
+
+
 def contract_module(platform: Any) -> ModuleType | None:
     return importlib.import_module(platform.contract) if platform.contract else None
 

@@ -36,6 +36,7 @@ class Config:
     max_body_bytes: int = 5 * 1024 * 1024  # larger request bodies answer 413
     inbox_messages: int = 1000  # per inbox; the oldest are dropped first
     inbox_bytes: int = 16 * 1024 * 1024  # per inbox
+    access_log: bool = False  # serve prints a line per request (method, path, status, time) unless --quiet
 
 
 class Engine:

@@ -27,7 +27,8 @@ def build(app: "Flask", engine: "Engine", platform: str | None) -> dict:
         return _control_document(app, engine)
     spec = engine.platforms[platform]
     bundler = Bundler(engine.schemas, "#/components/schemas/", qualified=False)
-    paths = _paths(app, bundler, platform, {spec.name}, spec.api_prefix, schema_folder=platform)
+    paths = _paths(app, bundler, platform, {spec.name}, spec.api_prefix, schema_folder=platform,
+                   bodies_required=not spec.optional_bodies)
     document = {
         "openapi": "3.1.0",
         "info": {"title": f"{spec.title} (meeting-emulator)", "version": _version(),
@@ -50,13 +51,15 @@ def _control_document(app: "Flask", engine: "Engine") -> dict:
                  "description": "Health, reset, the clock, the webhook log, the inbox and the simulation "
                                 "endpoints of every platform."},
         "servers": [{"url": engine.config.public_url + "/_emulator"}],
-        "paths": _paths(app, bundler, None, blueprints, "/_emulator", schema_folder=None),
+        # Control bodies may be empty (every field has a default); a bad query or body is a 400.
+        "paths": _paths(app, bundler, None, blueprints, "/_emulator", schema_folder=None,
+                        bodies_required=False, client_error="error"),
         "components": {"schemas": bundler.definitions},
     }
 
 
 def _paths(app: "Flask", bundler: Bundler, platform: str | None, blueprints: set[str], prefix: str,
-           schema_folder: str | None) -> dict:
+           schema_folder: str | None, bodies_required: bool = True, client_error: str | None = None) -> dict:
     paths: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         blueprint = rule.endpoint.rsplit(".", 1)[0] if "." in rule.endpoint else None
@@ -89,11 +92,17 @@ def _paths(app: "Flask", bundler: Bundler, platform: str | None, blueprints: set
             if parameters:
                 entry["parameters"] = parameters
             if op.request:
-                entry["requestBody"] = {"required": True, "content": {
+                # Where an empty body is read as {}, the body is required only if {} is not valid.
+                owner, _, name = op.request.rpartition("/")
+                required = bodies_required or bool(bundler.catalogue.errors(owner or folder, name, {}))
+                entry["requestBody"] = {"required": required, "content": {
                     "application/json": {"schema": bundler.ref(folder, op.request)}}}
             if op.auth and platform is not None:
                 entry["security"] = [{"auth": []}]
-            for status, schema in sorted(op.responses.items()):
+            responses = dict(op.responses)
+            if client_error and (op.query or op.request) and 400 not in responses:
+                responses[400] = client_error if folder == "emulator" else f"emulator/{client_error}"
+            for status, schema in sorted(responses.items()):
                 response: dict[str, Any] = {"description": _reason(status)}
                 media = op.media.get(status, "application/json")
                 if schema is not None:

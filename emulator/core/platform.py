@@ -24,3 +24,7 @@ class Platform:
     description: str = ""
     contract: str | None = None  # module with the platform's contract checks (imported by the suite only)
     banner: Callable[["Engine"], list[str]] | None = None  # extra lines serve prints (credentials, ...)
+    auth_header: str = ""  # the header a client sends, as serve's banner shows it
+    # A Django vendor (APPEND_SLASH): a path missing its trailing slash answers 301 to the path with it.
+    append_slash: bool = False
+    optional_bodies: bool = False  # every request body may be left out (the vendor applies defaults)

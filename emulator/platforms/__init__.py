@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from ..core.platform import Platform
 
+NAMES = ("spotme", "lessonspace", "100ms", "meetstream", "recall")  # for the CLI's help, without importing them
+
 
 def _all() -> list[Platform]:
     from .hms import PLATFORM as hms

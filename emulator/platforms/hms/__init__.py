@@ -18,6 +18,8 @@ PLATFORM = Platform(
     setup=Hms,
     api=api_blueprint,
     control=control_blueprint,
+    auth_header="Authorization: Bearer <management token: HS256 JWT of the access key, signed with the app secret; GET /_emulator/100ms/token mints one>",
+    optional_bodies=True,
     security_scheme={"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                      "description": "A management token: HS256 JWT signed with the app secret."},
     description="Rooms, recordings, recording assets, transcription and summaries, as documented by 100ms "

@@ -13,6 +13,8 @@ PLATFORM = Platform(
     api=api_blueprint,
     control=control_blueprint,
     contract=f"{__name__}.contract",
+    auth_header="Authorization: Organisation <any UUID: your organisation's API key>",
+    append_slash=True,
     security_scheme={"type": "apiKey", "in": "header", "name": "Authorization",
                      "description": "`Organisation <API key>`; the key is a UUID."},
     description="Spaces launched by API, sessions, transcripts and signed webhooks, as documented by "

@@ -17,6 +17,7 @@ PLATFORM = Platform(
     setup=MeetStream,
     api=api_blueprint,
     control=control_blueprint,
+    auth_header="Authorization: Token <any API key>",
     security_scheme={"type": "apiKey", "in": "header", "name": "Authorization", "description": "`Token <API key>`"},
     description="Meeting bots with callbacks, post-call audio, video and transcripts, as documented by MeetStream "
                 "(api.meetstream.ai/api/v1).",

@@ -19,6 +19,8 @@ PLATFORM = Platform(
     setup=Recall,
     api=api_blueprint,
     control=control_blueprint,
+    auth_header="Authorization: Token <any API key: each key is its own workspace>",
+    append_slash=True,
     security_scheme={"type": "apiKey", "in": "header", "name": "Authorization",
                      "description": "`Token <API key>` (a bare key works too)"},
     description="Bots, recordings, media artifacts and download files, as documented by Recall.ai "

@@ -13,6 +13,7 @@ PLATFORM = Platform(
     api=api_blueprint,
     control=control_blueprint,
     populate=lambda engine: engine.models[NAME].populate(),
+    auth_header="Authorization: Bearer <any token of 8 or more letters, digits or ._~+/=->",
     security_scheme={"type": "http", "scheme": "bearer", "description": "A Backstage API token."},
     description="Recording, transcript and caption generation for live sessions and video breakouts, with "
                 "glossaries. The vendor's reference for these endpoints is not public: the paths are the "

@@ -7,6 +7,7 @@ import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, rule
 
+from ...core.clock import parse_iso
 from ...core.contract import Target, link_expiry_check
 
 DEFAULT_API_KEY = "emulator-token-0001"
@@ -70,7 +71,6 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
             super().__init__()
             self.workspace, self.session = _finished_session(target)
             self.statuses: dict[str, str] = {}
-            self.current_job: str | None = None
             self.links: list[tuple[str, float, str]] = []  # url, minted, job id
 
         @rule(target=jobs)
@@ -103,16 +103,27 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
             if first.status_code == 200:
                 body = first.json()
                 assert self.statuses.get(body["job_id"]) == "completed", "the transcript is not from a completed job"
-                self.current_job = body["job_id"]
+                assert body["job_id"] == self.latest_completed(), "the transcript is not the latest completed job's"
                 now = target.control.now()
                 self.links += [(link, now, body["job_id"]) for link in body["files"].values()]
             else:
                 assert first.status_code == 404 and "completed" not in self.statuses.values()
 
+        def latest_completed(self) -> str | None:
+            """The job whose transcript is current: the one completed last, asked of the API now.
+            (What ``read`` last saw is not enough: a later job may have completed since, unread.)"""
+            completed = []
+            for order, job_id in enumerate(self.statuses):  # on a tie, the job triggered later wins
+                job = target.http.get(f"{target.api_base}/workspace/{self.workspace}/transcript-jobs/{job_id}").json()
+                if job["status"] == "completed":
+                    completed.append((parse_iso(job["completed_at"]), order, job_id))
+            return max(completed)[2] if completed else None
+
         @rule()
         def check_links(self) -> None:
+            current = self.latest_completed()
             for url, minted, job_id in self.links:
-                link_expiry_check(target, url, minted, LINK_LIFETIME, replaced=job_id != self.current_job)
+                link_expiry_check(target, url, minted, LINK_LIFETIME, replaced=job_id != current)
 
         def teardown(self) -> None:
             self.read()

@@ -1,0 +1,167 @@
+"""Every mistake on the command line is one line naming the problem and the fix, exit status 2;
+the help reads like a finished tool; serve's banner and request log; the contract CLI's guards."""
+import json
+import re
+import signal
+import socket
+import subprocess
+import time
+
+import pytest
+import requests
+
+from test_cli import CLI, run
+
+
+def one_line_error(result, *words):
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+def test_serve_on_a_port_in_use():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        one_line_error(run("serve", "--port", str(port)), f"port {port}", "in use", "--port")
+
+
+def test_serve_with_a_state_path_that_cannot_be_used(tmp_path):
+    not_a_db = tmp_path / "notes.txt"
+    not_a_db.write_text("hello")
+    one_line_error(run("serve", "--port", "0", "--state", str(not_a_db)), "not a meeting-emulator state file")
+    one_line_error(run("serve", "--port", "0", "--state", str(tmp_path / "missing" / "s.db")), "does not exist")
+    one_line_error(run("serve", "--port", "0", "--state", str(tmp_path)), "is a directory")
+    one_line_error(run("serve", "--port", "0", "--state", "/proc/no-state-here.db"), "--state")
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--port", "-1"], ["--port", "0 to 65535"]),
+    (["--port", "99999"], ["--port", "0 to 65535"]),
+    (["--speed", "-1"], ["--speed", "greater than 0"]),
+    (["--speed", "nan"], ["--speed"]),
+    (["--threads", "0"], ["--threads"]),
+    (["--platform", "zoom"], ["zoom", "recall"]),
+    (["--setting", "recall.nope=1"], ["recall has no setting 'nope'", "webhook_endpoints"]),
+    (["--setting", "recall.webhook_endpoints=not-a-list"], ["webhook_endpoints", "not of type 'array'"]),
+    (["--setting", "zoom.x=1"], ["unknown platform 'zoom'"]),
+    (["--setting", "nodot=1"], ["PLATFORM.NAME=VALUE"]),
+])
+def test_serve_refuses_bad_options_in_one_line(args, words):
+    one_line_error(run("serve", *args), *words)
+
+
+def test_settings_are_checked_the_same_way_on_the_command_line_and_over_http(emulator):
+    answer = requests.patch(emulator.control_url("recall/settings"), json={"webhook_endpoints": "not-a-list"})
+    assert answer.status_code == 400
+    one_line_error(run("serve", "--setting", "recall.webhook_endpoints=not-a-list"), "not of type 'array'")
+
+
+def test_help_names_every_command_and_every_default():
+    top = run("--help")
+    assert top.returncode == 0 and "``" not in top.stdout
+    for command in ("serve", "validate", "schemas", "openapi", "contract"):
+        assert re.search(rf"^\s+{command}\s+\S", top.stdout, re.M), command
+    version = run("--version")
+    assert version.returncode == 0 and re.fullmatch(r"meeting-emulator \d+\.\d+\.\d+\n", version.stdout)
+    serve = run("serve", "--help").stdout
+    for text in ("(default: 127.0.0.1)", "(default: 8765)", "(default: 16)", "spotme, lessonspace, 100ms, meetstream, recall"):
+        assert text in " ".join(serve.split()), text
+
+
+def test_validate_reports_every_file_with_short_lines(tmp_path):
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"id": "space-1"}))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"id": "x" * 2000, "transcribe": {"nested": ["y" * 1000] * 5}}))
+    result = run("validate", "--schema", "lessonspace/launch.request", str(good), str(bad),
+                 str(tmp_path / "missing.json"), str(tmp_path))
+    assert result.returncode == 2
+    assert f"{good}: valid lessonspace/launch.request" in result.stdout
+    bad_lines = [line for line in result.stdout.splitlines() if line.startswith(str(bad))]
+    assert bad_lines and all(len(line) < len(str(bad)) + 200 for line in bad_lines), bad_lines
+    assert f"{tmp_path / 'missing.json'}: no such file" in result.stderr
+    assert f"{tmp_path}: is a directory" in result.stderr
+    assert run("validate", "--schema", "lessonspace/launch.request", str(good)).returncode == 0
+    one_line_error(run("validate", "--schema", "launch.request", str(good)), "--platform")
+
+
+def test_contract_guards(emulator):
+    one_line_error(run("contract", "--examples", "0"), "--examples")
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    one_line_error(run("contract", "--base-url", f"http://127.0.0.1:{port}"), "cannot connect")
+    line = one_line_error(run("contract", "--platform", "recall", "--base-url", emulator.url("recall")),
+                          "points inside a meeting-emulator")
+    assert f"--base-url {emulator.base_url}" in line
+
+
+def test_the_contract_cli_leaves_no_hypothesis_database_behind(tmp_path):
+    result = subprocess.run([*CLI, "contract", "--platform", "lessonspace", "--examples", "2"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert list(tmp_path.iterdir()) == []
+
+
+def serve_logged(tmp_path, name, *extra):
+    """serve with its output going to a file, read whole once it has stopped."""
+    log = tmp_path / f"{name}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([*CLI, "serve", "--port", "0", *extra], stdout=out, stderr=subprocess.STDOUT,
+                                   text=True)
+    deadline = time.monotonic() + 30
+    while "listening on" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    base = re.search(r"listening on (http://\S+)", log.read_text()).group(1)
+    return process, base, log
+
+
+def stopped(process, log):
+    process.send_signal(signal.SIGINT)
+    process.wait(30)
+    assert process.returncode == 0
+    return log.read_text()
+
+
+def test_the_banner_shows_auth_headers_and_serve_logs_each_request(tmp_path):
+    process, base, log = serve_logged(tmp_path, "loud")
+    try:
+        requests.get(f"{base}/recall/api/v1/bot/?page=1", headers={"Authorization": "Token k"})
+    finally:
+        output = stopped(process, log)
+    assert "Authorization: Organisation <any UUID" in output and "Authorization: Token <any API key" in output
+    assert "quickstarts: README.md" in output
+    assert re.search(r"^GET /recall/api/v1/bot/\?page=1 200 \d+\.\d ms$", output, re.M), output
+    process, base, log = serve_logged(tmp_path, "quiet", "--quiet")
+    try:
+        requests.get(f"{base}/_emulator/health")
+    finally:
+        output = stopped(process, log)
+    assert "listening on" in output and "GET /_emulator/health" not in output
+
+
+def test_a_missing_trailing_slash_answers_as_each_vendor_does(emulator):
+    # Lessonspace and Recall are Django: 301 to the path with its slash, empty body.
+    answer = requests.get(emulator.url("recall") + "/bot?page=2", headers={"Authorization": "Token k"},
+                          allow_redirects=False)
+    assert answer.status_code == 301 and answer.headers["Location"] == "/recall/api/v1/bot/?page=2"
+    assert answer.content == b""
+    answer = requests.post(emulator.url("lessonspace") + "/spaces/launch", allow_redirects=False)
+    assert answer.status_code == 301 and answer.headers["Location"] == "/lessonspace/v2/spaces/launch/"
+    # requests follows it as the vendor's would be followed
+    followed = requests.get(emulator.url("recall") + "/bot", headers={"Authorization": "Token k"})
+    assert followed.status_code == 200 and followed.json()["results"] == []
+    # elsewhere it is the platform's own 404, never Flask's HTML
+    answer = requests.get(emulator.control_url("recall/settings/"))
+    assert answer.status_code == 404 and answer.json()["error"]
+
+
+def test_unknown_filter_values_on_the_control_api_are_400s(emulator):
+    answer = requests.get(emulator.control_url("webhooks"), params={"status": "bogus"})
+    assert answer.status_code == 400 and "status" in answer.json()["message"]
+    assert requests.get(emulator.control_url("webhooks"), params={"status": "failed"}).status_code == 200
