@@ -87,7 +87,8 @@ def test_malformed_json_and_wrong_media_type(ls):
 def test_summarise_needs_av_and_transcription(ls):
     answer = ls.post("/spaces/launch/", json={"id": "s", "summarise": True})
     assert answer.status_code == 400
-    assert "transcription" in answer.json()["detail"]
+    assert answer.json() == {"transcribe": ["Summaries require both AV recording (record_av) and transcription "
+                                            "(transcribe) to be enabled."]}
     answer = ls.post("/spaces/launch/", json={"id": "s", "summarise": True, "transcribe": True, "record_av": False})
     assert answer.status_code == 400
     ok = ls.launch(id="s", summarise=True, transcribe=True)

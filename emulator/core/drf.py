@@ -63,7 +63,8 @@ def schema_errors_to_fields(errors: list[ValidationError]) -> dict:
         path = [str(p) for p in error.absolute_path]
         if error.validator == "required":
             missing = [name for name in error.validator_value if name not in error.instance]
-            targets = [(path + [name], "This field is required.") for name in missing]
+            message = error.schema.get("x-error", "This field is required.")  # a rule's own words, if it has them
+            targets = [(path + [name], message) for name in missing]
         elif not path:
             got = PYTHON_TYPES.get(type(error.instance), "value")
             targets = [(["non_field_errors"], f"Invalid data. Expected a dictionary, but got {got}.")]

@@ -123,7 +123,11 @@ class SchemaCatalogue:
         """Every error with its path; the compiled check first, the detailed report only when needed."""
         if self.fast_validator(platform, name).is_valid(instance):
             return []
-        return sorted(self.validator(platform, name).iter_errors(instance), key=lambda e: list(e.absolute_path))
+        errors = sorted(self.validator(platform, name).iter_errors(instance), key=lambda e: list(e.absolute_path))
+        for error in errors:  # a schema may say in words what its pattern asks for ("x-error")
+            if error.validator == "pattern" and "x-error" in error.schema:
+                error.message = error.schema["x-error"]
+        return errors
 
     def is_valid(self, platform: str, name: str, instance: Any) -> bool:
         return self.fast_validator(platform, name).is_valid(instance)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 ERR = "error"
 RECORDING_STATUSES = ["starting", "running", "stopping", "post_processing", "completed", "failed"]
 ASSET_TYPES = ["room-composite", "room-composite-legacy", "room-vod", "chat", "transcript", "summary", "track", "stream"]
-PAGE = (Param("start", {"type": "string"}, "id of the last item of the previous page"),
+PAGE = (Param("start", {"type": "string", "pattern": "^[0-9a-f]{24}$"}, "id of the last item of the previous page"),
         Param("limit", {"type": "integer", "minimum": 10, "maximum": 100}, "10 to 100, default 10"))
 
 
@@ -44,8 +44,8 @@ def page(items: list[dict], args, view: Callable[[dict], dict] = lambda x: x) ->
     start = args.get("start")
     if start:
         ids = [item["id"] for item in items]
-        if start not in ids:
-            raise hms_error(400, f"start: unknown id {start!r}", ["start must be the last id of a previous page"])
+        if start not in ids:  # an id of the right form that names nothing: nothing to page from
+            raise hms_error(404, f"start: no such id {start!r}", ["start must be the last id of a previous page"])
         items = items[ids.index(start) + 1:]
     data = [view(item) for item in items[:limit]]
     return {"limit": limit, "data": data, "last": data[-1]["id"] if data else ""}
@@ -97,7 +97,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response(room_view(model.create_room(body("room.create.request"))))
 
     @bp.get("/v2/rooms")
-    @operation("List rooms", {200: "rooms.list.response", 400: ERR, **auth},
+    @operation("List rooms", {200: "rooms.list.response", 400: ERR, 404: ERR, **auth},
                query=(Param("name", {"type": "string"}), Param("enabled", {"type": "boolean"}), *PAGE))
     @authenticated
     def list_rooms() -> Response:
@@ -113,7 +113,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response(room_view(model.room(room_id)))
 
     @bp.get("/v2/sessions")
-    @operation("List sessions", {200: "sessions.list.response", 400: ERR, **auth},
+    @operation("List sessions", {200: "sessions.list.response", 400: ERR, 404: ERR, **auth},
                query=(Param("room_id", {"type": "string"}), Param("active", {"type": "boolean"}), *PAGE))
     @authenticated
     def list_sessions() -> Response:
@@ -168,7 +168,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response(recording_view(model, model.recording(recording_id)))
 
     @bp.get("/v2/recordings")
-    @operation("List recordings (without their assets)", {200: "recordings.list.response", 400: ERR, **auth},
+    @operation("List recordings (without their assets)", {200: "recordings.list.response", 400: ERR, 404: ERR, **auth},
                query=(Param("room_id", {"type": "string"}), Param("session_id", {"type": "string"}),
                       Param("status", {"enum": RECORDING_STATUSES}), *PAGE))
     @authenticated
@@ -177,7 +177,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response(page(recordings, request.args, lambda r: list_view(r)))
 
     @bp.get("/v2/recording-assets")
-    @operation("List recording assets", {200: "assets.list.response", 400: ERR, **auth},
+    @operation("List recording assets", {200: "assets.list.response", 400: ERR, 404: ERR, **auth},
                query=(Param("room_id", {"type": "string"}), Param("session_id", {"type": "string"}),
                       Param("status", {"enum": ["processing", "completed", "failed"]}),
                       Param("type", {"enum": ASSET_TYPES}), *PAGE))

@@ -141,9 +141,9 @@ class Lessonspace:
         now = self.clock.now()
         not_before = parse_iso(timeouts["not_before"]) if "not_before" in timeouts else now
         not_after = parse_iso(timeouts["not_after"]) if "not_after" in timeouts else not_before + MAX_LINK_WINDOW
-        if not_after <= not_before:
-            raise Invalid("not_after must be later than not_before",
-                          {"timeouts": {"not_after": ["Must be later than not_before."]}})
+        if not_after < not_before:  # equal is an empty window: valid, and nobody can join in it
+            raise Invalid("not_after must not be earlier than not_before",
+                          {"timeouts": {"not_after": ["Must not be earlier than not_before."]}})
         if not_after - not_before > MAX_LINK_WINDOW:
             raise Invalid("not_after is too far from not_before",
                           {"timeouts": {"not_after": ["Must be at most 7 days after not_before."]}})

@@ -20,6 +20,7 @@ from .models import HELLO, NAME, Lessonspace
 if TYPE_CHECKING:
     from ...core.engine import Engine
 
+USER_IDS = re.compile(r"^(?:[0-9]+(?:[,&][0-9]+)*)?$")  # one user id, or several joined by , or &
 SESSION_FILTERS = tuple(
     Param(name, schema) for name, schema in [
         ("search", {"type": "string"}), ("page", {"type": "integer", "minimum": 1}),
@@ -31,7 +32,7 @@ SESSION_FILTERS = tuple(
         ("end_time_before", {"type": "string", "format": "date-time"}),
         ("date_after", {"type": "string", "format": "date-time"}),
         ("date_before", {"type": "string", "format": "date-time"}),
-        ("user", {"type": "string"}), ("space", {"type": "string", "format": "uuid"}),
+        ("user", {"type": "string", "pattern": USER_IDS.pattern}), ("space", {"type": "string", "format": "uuid"}),
         ("launch_id", {"type": "string"}),
         ("ordering", {"enum": ["start_time", "-start_time", "end_time", "-end_time", "duration", "-duration",
                                "name", "-name"]}),
@@ -261,12 +262,13 @@ def filter_sessions(model: Lessonspace, sessions: list[dict], args) -> list[dict
     include_single, in_progress_only = flag("include_single_user"), flag("in_progress_only")
     users, spaces = [], args.getlist("space")
     for raw in args.getlist("user"):
-        for part in raw.replace("&", ",").split(","):
-            if part.strip():
-                try:
-                    users.append(int(part))
-                except ValueError:
-                    errors["user"] = [f'"{part}" is not a valid user id.']
+        if not USER_IDS.match(raw):
+            errors["user"] = [f'"{raw}" is not a valid user id.']
+            continue
+        users += [int(part) for part in raw.replace("&", ",").split(",") if part]
+    for raw in spaces:
+        if not UUID_RE.match(raw):
+            errors["space"] = [f'"{raw}" is not a valid UUID.']
     ordering = args.get("ordering", "-start_time")
     if ordering.lstrip("-") not in ("start_time", "end_time", "duration", "name"):
         errors["ordering"] = [f'"{ordering}" is not a valid ordering.']

@@ -85,7 +85,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response(bot, status)
 
     @bp.get(f"{api}/bots")
-    @operation("List bots (newest first)", {200: "bots.list.response", 400: ERR, **auth},
+    @operation("List bots (newest first)", {200: "bots.list.response", 400: ERR, 404: ERR, **auth},
                query=(Param("cursor", {"type": "string"}), Param("limit", {"type": "integer", "minimum": 1, "maximum": 100})))
     @authenticated
     def list_bots() -> Response:
@@ -93,8 +93,8 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         cursor, limit = request.args.get("cursor"), int(request.args.get("limit", 20))
         if cursor:
             ids = [b["bot_id"] for b in bots]
-            if cursor not in ids:
-                raise ms_error(400, f"cursor: unknown cursor {cursor!r}")
+            if cursor not in ids:  # as Django REST framework answers a cursor it did not issue
+                raise ms_error(404, f"Invalid cursor {cursor!r}")
             bots = bots[ids.index(cursor) + 1:]
         page = bots[:limit]
         more = len(bots) > limit

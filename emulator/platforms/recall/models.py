@@ -43,6 +43,7 @@ MESSAGES = {"joining_call": "Bot is joining the call", "in_waiting_room": "Bot i
             "media_expired": "Media expired"}
 SETTINGS: dict[str, Any] = {
     "webhook_endpoints": [],  # workspace webhook URLs (Svix-signed)
+    "api_keys": [],  # when given, only these keys are valid (others: 401); empty: any non-empty key
     "webhook_secret": "whsec_" + base64.b64encode(b"meeting-emulator-recall-secret!!").decode(),
     "dispatch_seconds": 600,  # a scheduled bot is dispatched this long before join_at (then locked)
     "join_seconds": 5,

@@ -60,7 +60,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
                 raise drf.detail(401, "Authentication credentials were not provided.")
             scheme, _, rest = header.partition(" ")
             key = rest.strip() if scheme == "Token" else (header if " " not in header else "")
-            if not key:
+            if not key or (model.setting("api_keys") and key not in model.setting("api_keys")):
                 raise drf.detail(401, "Invalid token.")
             problems = query_errors(wrapper, request.args)
             if problems:

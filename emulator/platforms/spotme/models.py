@@ -23,6 +23,7 @@ LINK_LIFETIME = 6 * 3600  # VTT, TXT and mp4 links from the retrieve endpoint
 TARGETS = {"live_session": LIVE, "breakout": BREAKOUT}
 SETTINGS = {
     "rate_limit": False,  # 3 requests/s with bursts of 5 per token when on
+    "api_tokens": [],  # when given, only these tokens are valid (others: 401); empty: any well-formed token
     "pending_seconds": 5,  # trigger to processing
     "processing_seconds_per_minute": 6,  # processing time per minute of session
     "min_processing_seconds": 30,

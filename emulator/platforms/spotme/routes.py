@@ -56,6 +56,9 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             if scheme != "Bearer" or not TOKEN.match(token):
                 raise spotme_error(401, "Malformed Authorization header: expected 'Bearer <token>'.",
                                    headers={"WWW-Authenticate": "Bearer"})
+            allowed = model.setting("api_tokens")
+            if allowed and token not in allowed:
+                raise spotme_error(401, "Invalid token.", headers={"WWW-Authenticate": "Bearer"})
             if model.setting("rate_limit"):
                 wait = model.limiter.take(token)
                 if wait is not None:
