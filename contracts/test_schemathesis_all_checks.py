@@ -3,7 +3,8 @@ served by a real `meeting-emulator serve`: the documents and the server agree in
 
 Credentials are restricted to one per platform (the `api_keys` / `api_tokens` settings) so that
 schemathesis' invalid-credential probe has something to be refused; by default any key works.
-The seed is fixed so a run is repeatable; `contracts/schemathesis.toml` holds the two rules no
+The seed is fixed so a run is repeatable (at most 15 examples an operation, fewer with a smaller
+--contract-examples); `contracts/schemathesis.toml` holds the two rules no
 OpenAPI document can state (state- and time-dependent 400s, and the inbox being a mailbox).
 """
 from __future__ import annotations
@@ -47,17 +48,17 @@ def served(tmp_path_factory):
     process.wait(30)
 
 
-def schemathesis(base: str, document: str, *extra: str) -> subprocess.CompletedProcess:
+def schemathesis(base: str, document: str, examples: int, *extra: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory(prefix="meeting-emulator-schemathesis-") as scratch:  # whatever it writes
         return subprocess.run([SCHEMATHESIS, "--config-file", str(CONFIG), "--no-color", "run", f"{base}/{document}",
-                               "--checks", "all", "--max-examples", "15", "--seed", "7", *extra],
+                               "--checks", "all", "--max-examples", str(min(15, examples)), "--seed", "7", *extra],
                               capture_output=True, text=True, timeout=300, cwd=scratch,
                               env={**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": scratch})
 
 
 @pytest.mark.skipif(SCHEMATHESIS is None, reason="needs the schemathesis command")
 @pytest.mark.parametrize("platform", ["spotme", "lessonspace", "100ms", "meetstream", "recall", "emulator"])
-def test_every_check_passes(request, served, platform):
+def test_every_check_passes(request, served, platform, examples):
     if request.config.getoption("contract_base_url"):
         pytest.skip("checks the emulator's own documents against its own server, not a --base-url target")
     chosen = request.config.getoption("contract_platforms")
@@ -66,11 +67,11 @@ def test_every_check_passes(request, served, platform):
     if platform == "emulator":
         # Last: it fuzzes the settings and resets. Its stateful use-after-free check is left out: an
         # inbox is a mailbox, and GET answers for any name (per-operation config does not reach it).
-        result = schemathesis(served, "_emulator/openapi.json", "--exclude-checks", "use_after_free")
+        result = schemathesis(served, "_emulator/openapi.json", examples, "--exclude-checks", "use_after_free")
     else:
         credential = CREDENTIALS.get(platform)
         if credential is None:  # 100ms: a management token minted on the real clock
             credential = "Bearer " + requests.get(f"{served}/_emulator/100ms/token").json()["token"]
-        result = schemathesis(served, f"{platform}/openapi.json", "-H", f"Authorization: {credential}")
+        result = schemathesis(served, f"{platform}/openapi.json", examples, "-H", f"Authorization: {credential}")
     failures = [line for line in result.stdout.splitlines() if "❌" in line or line.startswith("- ST")]
     assert result.returncode == 0, "\n".join(failures) + "\n" + result.stdout[-3000:] + result.stderr[-2000:]
