@@ -9,7 +9,8 @@ from flask import Blueprint, Response
 from ...control.routes import control_body, platform_control
 from ...core.http import json_response
 from ...core.operations import operation
-from .models import NAME, SETTINGS, Recall
+from .constants import NAME, SETTINGS
+from .models import Recall
 from .routes import bot_view
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from ...core.http import json_response, read_json
 from ...core.tenancy import acting_as, tenant_of
 from ...core.operations import Param, operation, query_errors
 from ...core import drf
-from .models import ARTIFACT, ASYNC_PROVIDERS, BOT, NAME, RECORDING, SHORTCUTS, Recall
+from .constants import ARTIFACT, ASYNC_PROVIDERS, BOT, NAME, RECORDING, SHORTCUTS
+from .models import Recall
 
 if TYPE_CHECKING:
     from ...core.engine import Engine

@@ -1,0 +1,37 @@
+"""Recall.ai's names, defaults and limits, shared by its state modules."""
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+NAME = "recall"
+BOT, RECORDING, ARTIFACT, IDEMPOTENCY = (f"{NAME}.{k}" for k in ("bot", "recording", "artifact", "idempotency"))
+LINK_LIFETIME = 6 * 3600  # every download_url, minted fresh on every read
+ARTIFACT_KINDS = ("transcript", "video_mixed", "audio_mixed", "video_separate", "audio_separate",
+                  "participant_events", "meeting_metadata")
+SHORTCUTS = ("video_mixed", "transcript", "participant_events", "meeting_metadata", "audio_mixed")
+ASYNC_PROVIDERS = ("assembly_ai_async", "deepgram_async", "gladia_v2_async", "rev_async", "speechmatics_async",
+                   "recallai_async")
+MAX_TRANSCRIPTS = 10
+LEAVE_DEFAULTS = {"waiting_room_timeout": 1200, "noone_joined_timeout": 1200,
+                  "everyone_left_timeout": {"timeout": 2, "activate_after": None},
+                  "in_call_not_recording_timeout": 3600, "recording_permission_denied_timeout": 30,
+                  "silence_detection": {"timeout": 3600, "activate_after": 1200},
+                  "bot_detection": {"using_participant_events": {"timeout": 600, "activate_after": 1200}}}
+MESSAGES = {"joining_call": "Bot is joining the call", "in_waiting_room": "Bot is in the waiting room",
+            "in_call_not_recording": "Bot joined the call", "recording_permission_allowed": "Recording permission granted",
+            "recording_permission_denied": "Recording permission denied", "in_call_recording": "Bot is recording",
+            "call_ended": "Bot left the call", "done": "Recording processed", "fatal": "Bot could not join",
+            "media_expired": "Media expired"}
+SETTINGS: dict[str, Any] = {
+    "webhook_endpoints": [],  # workspace webhook URLs (Svix-signed)
+    "api_keys": [],  # when given, only these keys are valid (others: 401); empty: any non-empty key
+    "webhook_secret": "whsec_" + base64.b64encode(b"meeting-emulator-recall-secret!!").decode(),
+    "dispatch_seconds": 600,  # a scheduled bot is dispatched this long before join_at (then locked)
+    "join_seconds": 5,
+    "meeting_seconds": 600,  # how long the simulated people stay
+    "participants": 2,
+    "processing_seconds": 60,  # call end to media done
+    "transcript_seconds": 120,  # async transcript creation to done
+    "waiting_room_seconds": 600,  # how long a waiting-room scenario keeps the bot out
+}

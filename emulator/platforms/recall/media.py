@@ -1,0 +1,222 @@
+"""Recall.ai recordings and their media artifacts after the call: processing, download files,
+async transcripts, deletion and retention, reading. A part of ``Recall`` (models.py). No HTTP here."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...core.clock import iso
+from ...core.content import Room, speech
+from ...core.errors import Invalid, NotFound
+from ...core.ids import stable_int
+from ...core.tenancy import visible
+from . import files
+from .constants import ARTIFACT, BOT, LINK_LIFETIME, MAX_TRANSCRIPTS, NAME, RECORDING
+
+
+class Media:
+    # -- after the call --------------------------------------------------------------------
+    def _on_processed(self, payload: dict) -> None:
+        recording = self.store.get(RECORDING, payload["recording"])
+        if recording is None or recording["status"]["code"] not in ("processing", "paused"):
+            return
+        bot = self.store.get(BOT, recording["bot_id"])
+        now = self.clock.now()
+        retention = bot["recording_config"].get("retention")
+        if retention and retention.get("type") == "timed":
+            recording["expires_at"] = now + retention["hours"] * 3600
+            self._after(retention["hours"] * 3600, "expire", {"recording": recording["id"]})
+        for kind, ids in recording["artifacts"].items():
+            for artifact_id in ids:
+                self._produce(self.store.get(ARTIFACT, artifact_id), recording, bot)
+        recording["status"] = {"code": "done", "sub_code": None, "updated_at": iso(now)}
+        self.store.put(RECORDING, recording["id"], recording, bot["id"])
+        self._recording_webhook(recording, "recording.done")
+        if self.status(bot) == "call_ended":
+            self._change(bot, "done")
+
+    def _produce(self, artifact: dict, recording: dict, bot: dict) -> None:
+        """Write an artifact's files and mark it done."""
+        kind, origin = artifact["kind"], recording["started_at"]
+        duration = max(1.0, (recording["completed_at"] or self.clock.now()) - origin)
+        seed = stable_int(self.engine.config.seed, artifact["id"])
+        people = {p["id"]: p for p in bot["participants"]}
+        folder = f"{NAME}/{recording['id']}/{kind}/{artifact['id']}"
+        if kind == "video_mixed":
+            self._put_media(artifact, "video.mp4", f"{folder}/video.mp4", "mp4", duration, seed)
+        elif kind == "audio_mixed":
+            name = f"audio.{artifact['format']}"
+            self._put_media(artifact, name, f"{folder}/{name}", artifact["format"], duration, seed)
+        elif kind == "participant_events":
+            for name in ("participant_events.json", "speaker_timeline.json", "participants.json"):
+                self._put_file(artifact, name, f"{folder}/{name}")
+        elif kind == "transcript":
+            artifact["provider_part"] = {"id": self._uuid("part"), "created": self.clock.now()}
+            for name in ("transcript.json", "provider_data.json"):
+                self._put_file(artifact, name, f"{folder}/{name}")
+        elif kind in ("video_separate", "audio_separate"):
+            for person in people.values():
+                part_id = self._uuid("part")
+                video = kind == "video_separate"
+                ext = "mp4" if video else artifact["format"]
+                key = f"{folder}/{part_id}.{ext}"
+                self.engine.links.put_media(key, ext, duration, seed + person["id"], f"{part_id}.{ext}")
+                artifact["parts"].append({"id": part_id, "participant_id": person["id"], "key": key,
+                                          "start": max(origin, person["joined"]),
+                                          "duration": round((person["left"] or origin + duration) - max(origin, person["joined"]), 3)})
+            artifact["keys"]["parts.json"] = f"{folder}/parts.json"
+        self._set_status(artifact, recording, "done")
+
+    def _put_file(self, artifact: dict, name: str, key: str) -> None:
+        self.engine.links.put_rendered(key, f"{NAME}.file", {"artifact": artifact["id"], "name": name},
+                                       "application/json", name)
+        artifact["keys"][name] = key
+
+    def render_file(self, args: dict) -> bytes:
+        """A download file of an artifact, made from the call's state when it is downloaded."""
+        artifact = self.store.get(ARTIFACT, args["artifact"])
+        recording = self.store.get(RECORDING, artifact["recording_id"])
+        bot = self.store.get(BOT, recording["bot_id"])
+        origin = recording["started_at"]
+        duration = max(1.0, (recording["completed_at"] or origin) - origin)
+        people = {p["id"]: p for p in bot["participants"]}
+        name = args["name"]
+        if name == "participant_events.json":
+            return _json(files.participant_events(bot["events"], origin))
+        if name == "speaker_timeline.json":
+            return _json(files.speaker_timeline(self.segments(bot, duration), people, origin))
+        if name == "participants.json":
+            return _json(files.participants(list(people.values())))
+        provider = next(iter(artifact["provider"]))
+        said = self.segments(bot, duration, provider)
+        if name == "transcript.json":
+            return _json(files.transcript(said, people))
+        part = artifact["provider_part"]
+        return _json(files.provider_data(part["id"], part["created"], provider, said))
+
+    def _put_media(self, artifact: dict, name: str, key: str, kind: str, duration: float, seed: int) -> None:
+        self.engine.links.put_media(key, kind, duration, seed, name)
+        artifact["keys"][name] = key
+
+    def _set_status(self, artifact: dict, recording: dict, code: str, sub_code: str | None = None) -> None:
+        artifact["status"] = {"code": code, "sub_code": sub_code, "updated_at": iso(self.clock.now())}
+        self.store.put(ARTIFACT, artifact["id"], artifact, recording["id"])
+        self._artifact_webhook(artifact, recording, code)
+
+    def create_transcript(self, recording_id: str, body: dict) -> dict:
+        with self.store.transaction():
+            recording = self.recording(recording_id)
+            if recording["status"]["code"] != "done":
+                raise Invalid("The recording is not done yet.", {"code": "recording_not_done"})
+            existing = recording["artifacts"].get("transcript", [])
+            if len(existing) >= MAX_TRANSCRIPTS:
+                raise Invalid(f"A recording can have at most {MAX_TRANSCRIPTS} transcripts.",
+                              {"code": "too_many_transcripts"})
+            bot = self.store.get(BOT, recording["bot_id"])
+            artifact_id = self._artifact(recording, "transcript", bot["recording_config"], provider=body["provider"])
+            artifact = self.store.get(ARTIFACT, artifact_id)
+            artifact["metadata"] = body.get("metadata") or {}
+            if body.get("diarization"):
+                artifact["diarization"] = body["diarization"]
+            self.store.put(ARTIFACT, artifact_id, artifact, recording_id)
+            recording["artifacts"].setdefault("transcript", []).append(artifact_id)
+            self.store.put(RECORDING, recording_id, recording, recording["bot_id"])
+            self._after(self.setting("transcript_seconds"), "transcribed", {"artifact": artifact_id})
+            return artifact
+
+    def _on_transcribed(self, payload: dict) -> None:
+        artifact = self.store.get(ARTIFACT, payload["artifact"])
+        if artifact is None or artifact["status"]["code"] != "processing":
+            return
+        recording = self.store.get(RECORDING, artifact["recording_id"])
+        self._produce(artifact, recording, self.store.get(BOT, recording["bot_id"]))
+
+    # -- deletion and retention ------------------------------------------------------------
+    def delete_artifact(self, artifact_id: str, kind: str) -> None:
+        with self.store.transaction():
+            artifact = self.artifact(artifact_id, kind)
+            self._delete_files(artifact)
+            self._set_status(artifact, self.store.get(RECORDING, artifact["recording_id"]), "deleted")
+
+    def delete_recording(self, recording_id: str, reason: str = "deleted") -> None:
+        with self.store.transaction():
+            recording = self.recording(recording_id)
+            self._delete_recording(recording)
+
+    def _delete_recording(self, recording: dict) -> None:
+        for ids in recording["artifacts"].values():
+            for artifact_id in ids:
+                artifact = self.store.get(ARTIFACT, artifact_id)
+                if artifact["status"]["code"] != "deleted":
+                    self._delete_files(artifact)
+                    self._set_status(artifact, recording, "deleted")
+        recording["status"] = {"code": "deleted", "sub_code": None, "updated_at": iso(self.clock.now())}
+        self.store.put(RECORDING, recording["id"], recording, recording["bot_id"])
+        self._recording_webhook(recording, "recording.deleted")
+
+    def delete_media(self, bot_id: str) -> dict:
+        with self.store.transaction():
+            self.bot(bot_id)
+            for recording in self.store.find(RECORDING, bot_id):
+                if recording["status"]["code"] != "deleted":
+                    self._delete_recording(recording)
+            return self.bot(bot_id)
+
+    def _on_expire(self, payload: dict) -> None:
+        recording = self.store.get(RECORDING, payload["recording"])
+        if recording is None or recording["status"]["code"] == "deleted":
+            return
+        self._delete_recording(recording)
+        bot = self.store.get(BOT, recording["bot_id"])
+        self._change(bot, "media_expired")
+
+    def _delete_files(self, artifact: dict) -> None:
+        for key in artifact["keys"].values():
+            self.engine.links.delete(key)
+        for part in artifact["parts"]:
+            self.engine.links.delete(part["key"])
+        artifact["keys"], artifact["parts"] = {}, []
+
+    # -- reading ---------------------------------------------------------------------------
+    def recording(self, recording_id: str) -> dict:
+        recording = self.store.get(RECORDING, recording_id)
+        if recording is None or not visible(self._workspace_of(recording_id)):
+            raise NotFound("Not found.")
+        return recording
+
+    def recordings(self) -> list[dict]:
+        return [r for r in self.store.find(RECORDING) if visible(self._workspace_of(r["id"]))]
+
+    def artifact(self, artifact_id: str, kind: str) -> dict:
+        artifact = self.store.get(ARTIFACT, artifact_id)
+        if artifact is None or artifact["kind"] != kind or not visible(self._workspace_of(artifact["recording_id"])):
+            raise NotFound("Not found.")
+        return artifact
+
+    def artifacts(self, kind: str) -> list[dict]:
+        return [a for a in self.store.find(ARTIFACT)
+                if a["kind"] == kind and visible(self._workspace_of(a["recording_id"]))]
+
+    def segments(self, bot: dict, duration: float, provider: str = "") -> list:
+        speakers = tuple({"id": p["id"], "name": p["name"]} for p in bot["participants"]) or ({"id": 100, "name": "Guest"},)
+        return speech(self.engine.config.seed, f"{NAME}:{bot['id']}:{provider}", [Room("main", 0, max(duration, 1), speakers)])
+
+    def link(self, key: str | None) -> str | None:
+        return self.engine.links.mint(key, LINK_LIFETIME) if key else None
+
+    def parts_link(self, artifact: dict) -> str | None:
+        """The parts file lists a fresh link per part, so it is written anew whenever it is linked."""
+        if artifact["status"]["code"] != "done" or "parts.json" not in artifact["keys"]:
+            return None
+        recording = self.store.get(RECORDING, artifact["recording_id"])
+        bot = self.store.get(BOT, recording["bot_id"])
+        people = {p["id"]: p for p in bot["participants"]}
+        parts = [{"id": p["id"], "participant": people[p["participant_id"]], "start": p["start"],
+                  "duration": p["duration"], "download_url": self.link(p["key"])} for p in artifact["parts"]]
+        content = _json(files.separate_parts(parts, recording["started_at"], artifact["kind"] == "video_separate"))
+        self.engine.links.put(artifact["keys"]["parts.json"], content, "application/json", "parts.json")
+        return self.link(artifact["keys"]["parts.json"])
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
