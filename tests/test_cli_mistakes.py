@@ -165,3 +165,10 @@ def test_unknown_filter_values_on_the_control_api_are_400s(emulator):
     answer = requests.get(emulator.control_url("webhooks"), params={"status": "bogus"})
     assert answer.status_code == 400 and "status" in answer.json()["message"]
     assert requests.get(emulator.control_url("webhooks"), params={"status": "failed"}).status_code == 200
+
+
+def test_the_help_lists_the_registered_platforms():
+    """The CLI names the platforms without importing them; the names must be the registered ones."""
+    from emulator.platforms import NAMES, registered
+
+    assert tuple(p.name for p in registered()) == NAMES

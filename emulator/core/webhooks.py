@@ -62,7 +62,7 @@ class Dispatcher:
         self._in_flight = _InFlight()
         self._queues: dict[str, list[tuple[str, float]]] = {}  # order key -> attempts waiting their turn
         self._posts: set[asyncio.Task] = set()  # HTTP requests under way (cut_off cancels them)
-        self._cut_reason: str | None = None
+        self._cut: dict[asyncio.Task, str] = {}  # why each cancelled request was cut off (loop thread only)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_ready = threading.Lock()
         self._client: httpx.AsyncClient | None = None
@@ -214,11 +214,12 @@ class Dispatcher:
         except asyncio.CancelledError:
             if not request.cancelled():  # the loop itself is stopping
                 raise
-            attempt["error"] = self._cut_reason or "cancelled"
+            attempt["error"] = self._cut.pop(request, "cancelled")
         except httpx.HTTPError as exc:
             attempt["error"] = f"{_error_kind(exc)}: {exc or type(exc).__name__}"
         finally:
             self._posts.discard(request)
+            self._cut.pop(request, None)
         attempt["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
         return attempt
 
@@ -269,11 +270,10 @@ class Dispatcher:
         loop = self._loop
         if loop is None:
             return
-        self._cut_reason = reason
-
-        def cancel() -> None:
+        def cancel() -> None:  # in the loop thread, so each request keeps the reason it was cut for
             for request in list(self._posts):
-                request.cancel()
+                if request.cancel():
+                    self._cut[request] = reason
 
         loop.call_soon_threadsafe(cancel)
 
