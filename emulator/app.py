@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from .control.routes import control_blueprint
-from .core import openapi
+from .core import intercept, openapi
 from .core.engine import Engine
 from .core.errors import ApiError
 from .core.http import json_response
@@ -57,6 +57,8 @@ def create_app(engine: Engine) -> Flask:
             sys.stdout.write(f"{request.method} {request.full_path.rstrip('?')} {response.status_code} {took:.1f} ms\n")
             sys.stdout.flush()
         return response
+
+    intercept.install(app, engine)  # after the catch-up above: journal and faults see the state as of now
 
     @app.get("/")
     def index() -> Response:

@@ -84,6 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--webhook-wait", type=_number(float, above=0), default=2.0,
                        help="real seconds a clock move waits for a webhook receiver before recording the attempt "
                             "as timed out (default: %(default)s)")
+    serve.add_argument("--journal-requests", type=_number(int, 0, 10_000_000), default=1000,
+                       help="requests the journal (GET /_emulator/requests) keeps, 0 for none (default: %(default)s)")
+    serve.add_argument("--journal-mb", type=_number(float, above=0), default=32.0,
+                       help="memory the journal may use before it drops its oldest (default: %(default)s)")
     serve.add_argument("--quiet", action="store_true", help="do not log a line per request")
 
     validate = commands.add_parser("validate", help="validate JSON files against a platform's schema",
@@ -156,6 +160,7 @@ def run_serve(args: argparse.Namespace) -> int:
     config = Config(seed=args.seed, state=args.state, speed=args.speed, frozen=args.frozen,
                     platforms=args.platforms, settings=parse_settings(args.setting),
                     max_body_bytes=int(args.max_body_mb * 1024 * 1024), webhook_wait=args.webhook_wait,
+                    journal_requests=args.journal_requests, journal_bytes=int(args.journal_mb * 1024 * 1024),
                     access_log=not args.quiet)
     check_state_path(args.state)
     if args.workers > 1:

@@ -14,7 +14,8 @@ import pytest
 
 
 class EmulatorHandle:
-    """What a test holds: URLs, the clock, the webhook log, the inbox, and the engine itself."""
+    """What a test holds: URLs, the clock, the webhook log, the inbox, the request journal, fault
+    rules, and the engine itself."""
 
     def __init__(self, engine: Any, base_url: str) -> None:
         self.engine = engine
@@ -50,6 +51,53 @@ class EmulatorHandle:
         """Every webhook delivery, oldest first, with its attempts."""
         self.engine.settle()
         return self.engine.webhooks.log()
+
+    # -- the request journal -------------------------------------------------------------
+    def requests(self, platform: str | None = None, operation: str | None = None, *, method: str | None = None,
+                 path: str | None = None, status: int | str | None = None, since: float | None = None,
+                 matched: bool | None = None) -> list[dict]:
+        """The requests platform APIs received, oldest first, as ``GET /_emulator/requests`` lists
+        them (``path`` is a glob, ``status`` a code or a class such as ``"4xx"``)."""
+        entries = self.engine.journal.entries(platform=platform, operation=operation, method=method, path=path,
+                                              status=None if status is None else str(status), since=since,
+                                              matched=matched)
+        return [e.public() for e in entries]
+
+    def assert_requested(self, platform: str | None = None, operation: str | None = None, *,
+                         times: int | None = None, **filters: Any) -> list[dict]:
+        """The matching requests; fails, listing what did arrive and the near misses of requests no
+        endpoint matched, when there are none (or not exactly ``times``)."""
+        found = self.requests(platform, operation, **filters)
+        if (times is None and found) or (times is not None and len(found) == times):
+            return found
+        wanted = ", ".join(f"{k}={v!r}" for k, v in {"platform": platform, "operation": operation, **filters}.items()
+                           if v is not None)
+        lines = [f"expected {'at least one' if times is None else times} request(s) with {wanted or 'any'}; "
+                 f"found {len(found)}", "requests received (newest last):"]
+        for entry in self.requests(platform)[-15:]:
+            lines.append(f"  {entry['method']} {entry['path']} -> {entry['status']} ({entry['operation'] or 'no endpoint'})")
+            for miss in entry.get("near_misses", []):
+                lines.append(f"      near miss: {miss['method']} {miss['path']} ({miss['operation']}, "
+                             f"similarity {miss['similarity']})")
+        raise AssertionError("\n".join(lines))
+
+    # -- faults ----------------------------------------------------------------------------
+    def fault(self, platform: str, action: str, **rule: Any) -> dict:
+        """Add a fault rule (the body of ``POST /_emulator/faults``); returns it with its id. A rule
+        the control API refuses raises ValueError with its message."""
+        import requests
+
+        answer = requests.post(self.control_url("faults"), json={"platform": platform, "action": action, **rule},
+                               timeout=30)
+        if answer.status_code != 201:
+            raise ValueError(answer.json()["message"])
+        return answer.json()
+
+    def faults(self) -> list[dict]:
+        return self.engine.faults.list()
+
+    def clear_faults(self) -> None:
+        self.engine.faults.clear()
 
     def reset(self) -> None:
         """Fresh state, the clock frozen at the current whole second."""

@@ -1,4 +1,5 @@
-"""The ``/_emulator/`` control plane: health, reset, the clock, the webhook log and the inbox."""
+"""The ``/_emulator/`` control plane: health, reset, the clock, the webhook log, the inbox, the request
+journal and fault rules."""
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ from ..core.errors import ApiError
 from ..core.http import MAX_DEPTH, depth, json_response, read_json
 from ..core.operations import Param, operation, query_errors
 from ..core.schemas import json_path
+from .traffic import add_traffic_routes
 
 SCHEMA_FOLDER = "emulator"
 
@@ -146,6 +148,7 @@ def control_blueprint(engine: Engine) -> Blueprint:
         engine.store.clear_inbox(name)
         return json_response({"name": name, "count": 0, "messages": []})
 
+    add_traffic_routes(bp, engine, control_body, control_error)
     return bp
 
 

@@ -18,6 +18,15 @@ def field_errors(errors: dict) -> ApiError:
     return ApiError(400, errors)
 
 
+def throttled_message(status: int, wait: int | None) -> str | None:
+    """DRF's ``Throttled`` detail for a 429 (``None`` for other statuses: the generic wording)."""
+    if status != 429:
+        return None
+    if wait is None:
+        return "Request was throttled."
+    return f"Request was throttled. Expected available in {wait} second{'' if wait == 1 else 's'}."
+
+
 def drf_message(error: ValidationError) -> str:
     """The message DRF gives for the kind of mistake a schema error describes."""
     if "x-error" in error.schema:

@@ -9,9 +9,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 from .clock import Clock, ClockState
+from .faults import Faults
 from .ids import Ids
+from .journal import Journal
 from .links import Links
 from .platform import Platform
+from .ratelimit import Throttles
 from .schemas import SchemaCatalogue
 from .store import Store
 from .timeline import Timeline
@@ -36,6 +39,8 @@ class Config:
     max_body_bytes: int = 5 * 1024 * 1024  # larger request bodies answer 413
     inbox_messages: int = 1000  # per inbox; the oldest are dropped first
     inbox_bytes: int = 16 * 1024 * 1024  # per inbox
+    journal_requests: int = 1000  # requests the journal keeps (0: no journal); the oldest go first
+    journal_bytes: int = 32 * 1024 * 1024
     access_log: bool = False  # serve prints a line per request (method, path, status, time) unless --quiet
 
 
@@ -59,6 +64,10 @@ class Engine:
         self.schemas = SchemaCatalogue()
         self.timeline = Timeline(self.store, self.clock)
         self.webhooks = Dispatcher(self.store, self.clock, self.timeline, self.ids)
+        self.journal = Journal(self.config.journal_requests, self.config.journal_bytes)
+        self.faults = Faults(self.store, self.clock, self.ids, self.config.seed)
+        self.throttles = Throttles(self.clock)
+        self.webhooks.faults = self.faults
         self.links = Links(self.store, self.clock, self._link_secret(), lambda: self.config.public_url)
         self.models: dict[str, Any] = {name: p.setup(self) for name, p in self.platforms.items()}
         if not self.store.get_meta("populated"):
@@ -90,6 +99,7 @@ class Engine:
         if self.config.shared and self.store.changed_elsewhere():  # another worker changed the state
             self.timeline.forget_hint()
             self._settings.clear()
+            self.faults.forget()
             saved = self.store.get_meta("clock")  # it may have moved the shared clock
             if saved and ClockState(**saved) != self.clock.state:
                 self.clock.load(ClockState(**saved))
@@ -145,6 +155,9 @@ class Engine:
         self.store.set_meta("links:secret", self.links.secret.hex())  # the same key after a reset
         self.timeline.forget_hint()
         self._settings.clear()
+        self.faults.forget()
+        self.journal.clear()
+        self.throttles.clear()
         for hook in self._reset_hooks:
             hook()
         self.clock.set(time.time() if at is None else at, frozen=self.config.frozen if frozen is None else frozen,

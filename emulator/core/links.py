@@ -142,3 +142,15 @@ def _error(status: int, code: str, message: str, extra: dict[str, str] | None = 
     parts.append("<RequestId>EMULATOR</RequestId>")
     body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error>' + "".join(parts) + "</Error>"
     return Download(status, body.encode(), {"Content-Type": "application/xml"})
+
+
+S3_CODES = {400: ("InvalidRequest", "Invalid Request"), 403: ("AccessDenied", "Access Denied"),
+            404: ("NoSuchKey", "The specified key does not exist."),
+            500: ("InternalError", "We encountered an internal error. Please try again."),
+            503: ("SlowDown", "Please reduce your request rate.")}
+
+
+def s3_error(status: int) -> Download:
+    """S3's own error for a status, as a fault on the download links answers it."""
+    code, message = S3_CODES.get(status, ("ServiceUnavailable", "Service is unable to handle request."))
+    return _error(status, code, message)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .journal import Route
 from .operations import Operation
 from .schemas import Bundler
 
@@ -81,9 +82,8 @@ def _paths(app: "Flask", bundler: Bundler, platform: str | None, blueprints: set
         ]
         methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
         for method in methods:
-            suffix = f".{method.lower()}" if len(methods) > 1 else ""
             entry: dict[str, Any] = {
-                "operationId": f"{folder}.{rule.endpoint.rsplit('.', 1)[-1]}{suffix}",
+                "operationId": _operation_id(folder, rule.endpoint, method, methods),
                 "summary": op.summary,
                 "responses": {},
             }
@@ -112,6 +112,31 @@ def _paths(app: "Flask", bundler: Bundler, platform: str | None, blueprints: set
                 entry["responses"][str(status)] = response
             paths.setdefault(path, {})[method.lower()] = entry
     return paths
+
+
+def _operation_id(folder: str, endpoint: str, method: str, methods: list[str]) -> str:
+    suffix = f".{method.lower()}" if len(methods) > 1 else ""
+    return f"{folder}.{endpoint.rsplit('.', 1)[-1]}{suffix}"
+
+
+def operation_index(app: "Flask", engine: "Engine") -> tuple[dict[tuple[str, str], str], dict[str, list[Route]]]:
+    """Each platform endpoint's OpenAPI operationId by (Flask endpoint, method), and each platform's
+    routes as method and path template (for the journal's near misses)."""
+    by_endpoint: dict[tuple[str, str], str] = {}
+    routes: dict[str, list[Route]] = {name: [] for name in engine.platforms}
+    for rule in app.url_map.iter_rules():
+        platform = rule.endpoint.split(".", 1)[0]
+        view = app.view_functions.get(rule.endpoint)
+        if platform not in engine.platforms or getattr(view, "__openapi__", None) is None:
+            continue
+        methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+        for method in methods:
+            operation = _operation_id(platform, rule.endpoint, method, methods)
+            by_endpoint[(rule.endpoint, method)] = operation
+            routes[platform].append(Route(operation, method, RULE_ARG.sub(r"{\2}", rule.rule)))
+        if "GET" in methods:
+            by_endpoint[(rule.endpoint, "HEAD")] = by_endpoint[(rule.endpoint, "GET")]
+    return by_endpoint, routes
 
 
 def _reason(status: int) -> str:

@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
     from .engine import Engine
+    from .ratelimit import Throttle
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,7 @@ class Platform:
     # A Django vendor (APPEND_SLASH): a path missing its trailing slash answers 301 to the path with it.
     append_slash: bool = False
     optional_bodies: bool = False  # every request body may be left out (the vendor applies defaults)
+    # The vendor's wording for an error status a fault injects (429 with its wait, 507, ...); None: generic.
+    fault_message: Callable[[int, int | None], str | None] | None = None
+    # The vendor's documented rate limits, in force while the platform's ``rate_limit`` setting is on.
+    rate_limits: tuple["Throttle", ...] = ()

@@ -20,6 +20,7 @@ from .clock import parse_iso
 
 ID_BASE = "https://meeting-emulator.invalid/schemas/"
 FORMATS = FormatChecker()
+WORDED = ("pattern", "enum", "not", "required", "anyOf")  # validators whose error an "x-error" replaces
 
 
 def _format_function(name: str) -> Any:
@@ -124,8 +125,8 @@ class SchemaCatalogue:
         if self.fast_validator(platform, name).is_valid(instance):
             return []
         errors = sorted(self.validator(platform, name).iter_errors(instance), key=lambda e: list(e.absolute_path))
-        for error in errors:  # a schema may say in words what its pattern asks for ("x-error")
-            if error.validator == "pattern" and "x-error" in error.schema:
+        for error in errors:  # a schema may say in words what its pattern or rule asks for ("x-error")
+            if error.validator in WORDED and "x-error" in error.schema:
                 error.message = error.schema["x-error"]
         return errors
 

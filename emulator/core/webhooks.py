@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import httpx
 
@@ -66,6 +66,8 @@ class Dispatcher:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_ready = threading.Lock()
         self._client: httpx.AsyncClient | None = None
+        self._held: dict[str, list[str]] = {}  # platform -> deliveries a reorder fault holds back
+        self.faults: Any = None  # the engine's fault rules (core.faults.Faults), when there are any
         timeline.register(SEND_ACTION, self._due)
 
     def register_policy(self, name: str, policy: RetryPolicy) -> None:
@@ -119,17 +121,72 @@ class Dispatcher:
             "order_key": order_key,
             "policy": policy or platform,  # which registered retry policy delivers it
         }
+        fault = self.faults.for_delivery(platform, event, url) if self.faults is not None else None
         with self._store.transaction():
             self._store.add_delivery(delivery)
-            self._timeline.at(self._clock.now(), SEND_ACTION, {"delivery": delivery["id"]})
+            first = self._clock.now()
+            if fault is not None:
+                first = self._apply_fault(delivery, fault, first)
+            self._timeline.at(first, SEND_ACTION, {"delivery": delivery["id"], **({"hold": True} if
+                                                                                  delivery.get("held") else {})})
         return delivery["id"]
+
+    def _apply_fault(self, delivery: dict, fault: dict, first: float) -> float:
+        """Mark a delivery with the webhook fault that matched it; returns when its first attempt is due."""
+        action = fault["action"]
+        mark = {"id": fault["id"], "action": action}
+        if action == "delay":
+            first += fault["delay_seconds"]
+            mark["detail"] = f"first attempt held back {fault['delay_seconds']:g} s of emulator time"
+        elif action == "reorder":
+            hold = fault.get("delay_seconds", 60)
+            first += hold
+            delivery["held"] = True
+            self._held.setdefault(delivery["platform"], []).append(delivery["id"])
+            mark["detail"] = (f"held back until the next {delivery['platform']} delivery has been attempted "
+                              f"(at most {hold:g} s of emulator time)")
+        elif action == "drop":
+            delivery["drop_attempts"] = fault.get("attempts", 1)
+            mark["detail"] = f"the first {delivery['drop_attempts']} attempt(s) are not sent"
+        elif action == "duplicate":
+            copy = {**delivery, "id": self._ids.uuid("webhook"), "message_id": delivery.get("message_id",
+                                                                                            delivery["id"])}
+            copy["fault"] = {**mark, "detail": f"a second delivery of {delivery['id']}"}
+            self._store.add_delivery(copy)
+            self._timeline.at(first, SEND_ACTION, {"delivery": copy["id"]})
+            mark["detail"] = f"delivered twice: {copy['id']} is the copy"
+        delivery["fault"] = mark
+        self._store.update_delivery(delivery)
+        return first
+
+    def _release_held(self, platform: str) -> None:
+        """Another delivery of ``platform`` has been attempted: what a reorder fault held goes out now."""
+        for held_id in self._held.pop(platform, []):
+            delivery = self._store.get_delivery(held_id)
+            if delivery is None or not delivery.get("held"):
+                continue
+            delivery["held"] = False
+            self._store.update_delivery(delivery)
+            self._timeline.at(self._clock.now(), SEND_ACTION, {"delivery": held_id})
 
     def _due(self, payload: dict) -> None:
         """A timeline action (inside its transaction): log the attempt and hand it to the loop."""
         delivery = self._store.get_delivery(payload["delivery"])
         if delivery is None or delivery["status"] in ("delivered", "failed"):
             return
+        if payload.get("hold"):  # a reorder fault's deadline: nothing to do if it was released already
+            if not delivery.get("held"):
+                return
+            delivery["held"] = False
         at = self._clock.now()
+        if delivery.get("drop_attempts"):  # a drop fault: the attempt is logged as failed, never sent
+            delivery["drop_attempts"] -= 1
+            seq = self._begin(delivery, at)
+            policy = self.policy(delivery.get("policy") or delivery["platform"])
+            self._record(delivery["id"], seq, at, policy, {
+                "request_headers": {}, "status_code": None, "response_body": None, "duration_ms": 0,
+                "error": f"dropped by fault {delivery['fault']['id']}: this attempt was not sent"})
+            return
         with self._in_flight.changed:
             self._in_flight.count += 1
             key = delivery.get("order_key")
@@ -241,6 +298,8 @@ class Dispatcher:
                 delivery["status"] = "pending"
                 self._timeline.at(at + policy.delays[counted - 1], SEND_ACTION, {"delivery": delivery_id})
             self._store.update_delivery(delivery)
+            if self._held.get(delivery["platform"]) and not delivery.get("held"):
+                self._release_held(delivery["platform"])
 
     async def _next_in_line(self, key: str | None) -> None:
         if key is None:

@@ -1,4 +1,5 @@
 """Lessonspace: spaces launched by API, sessions, transcripts and signed webhooks."""
+from ...core import drf
 from ...core.platform import Platform
 from .control import control_blueprint
 from .models import NAME, Lessonspace
@@ -19,4 +20,5 @@ PLATFORM = Platform(
                      "description": "`Organisation <API key>`; the key is a UUID."},
     description="Spaces launched by API, sessions, transcripts and signed webhooks, as documented by "
                 "Lessonspace (api.thelessonspace.com/v2).",
+    fault_message=drf.throttled_message,
 )

@@ -1,6 +1,7 @@
 """Recall.ai: bots, recordings, media artifacts, download files and Svix-signed webhooks."""
 from ...core.platform import Platform
 from .control import control_blueprint
+from .constants import RATE_LIMITS, fault_message
 from .models import NAME, Recall
 from .routes import api_blueprint, error_body
 
@@ -27,4 +28,6 @@ PLATFORM = Platform(
                 "(us-east-1.recall.ai/api/v1). Webhooks are Svix-signed.",
     contract=f"{__name__}.contract",
     banner=banner,
+    rate_limits=RATE_LIMITS,
+    fault_message=fault_message,
 )

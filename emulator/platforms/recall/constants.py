@@ -4,6 +4,9 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from ...core import drf
+from ...core.ratelimit import Throttle
+
 NAME = "recall"
 BOT, RECORDING, ARTIFACT, IDEMPOTENCY = (f"{NAME}.{k}" for k in ("bot", "recording", "artifact", "idempotency"))
 LINK_LIFETIME = 6 * 3600  # every download_url, minted fresh on every read
@@ -34,4 +37,26 @@ SETTINGS: dict[str, Any] = {
     "processing_seconds": 60,  # call end to media done
     "transcript_seconds": 120,  # async transcript creation to done
     "waiting_room_seconds": 600,  # how long a waiting-room scenario keeps the bot out
+    "rate_limit": False,  # Recall's documented limits (RATE_LIMITS) when on
 }
+
+# Recall's OpenAPI document gives each operation an ``x-throttles`` entry: 60 requests a minute per
+# workspace on lists and on creating a bot, 300 on the others, and 5 a minute per bot on
+# create_transcript (counted here per recording, the path's own object). Operations the document
+# does not list take 300, like the bot's other actions.
+_LISTS = frozenset({"recall.list_bots", "recall.create_bot", "recall.list_recordings", "recall.list_transcript",
+                    "recall.list_audio_mixed", "recall.list_audio_separate", "recall.list_video_mixed",
+                    "recall.list_video_separate"})
+RATE_LIMITS = (
+    Throttle(_LISTS, limit=60, period=60),
+    Throttle(frozenset({"recall.create_transcript"}), limit=5, period=60, scope="recording_id"),
+    Throttle(None, limit=300, period=60),
+)
+
+
+def fault_message(status: int, wait: int | None) -> str | None:
+    """Recall's wording: DRF's throttle message; 507 as its OpenAPI document describes the empty pool."""
+    if status == 507:
+        return ("No bots are available in the ad-hoc bot pool; it is replenished every few minutes, so retry "
+                "the request (or schedule the bot with join_at).")
+    return drf.throttled_message(status, wait)

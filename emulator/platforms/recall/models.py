@@ -23,8 +23,9 @@ def svix_sign(delivery: dict, sent: float) -> dict[str, str]:
     """Svix headers: the message id stays, the timestamp and signature are per attempt. ``sent``
     is transport time: receivers check the timestamp against their own wall clock."""
     when = datetime.fromtimestamp(int(sent), tz=timezone.utc)
-    signature = Webhook(delivery["secret"]).sign(delivery["id"], when, delivery["body"])
-    return {"svix-id": delivery["id"], "svix-timestamp": str(int(sent)), "svix-signature": signature}
+    message_id = delivery.get("message_id", delivery["id"])  # a duplicated delivery keeps its message's id
+    signature = Webhook(delivery["secret"]).sign(message_id, when, delivery["body"])
+    return {"svix-id": message_id, "svix-timestamp": str(int(sent)), "svix-signature": signature}
 
 
 # Svix: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; a 15 s timeout.

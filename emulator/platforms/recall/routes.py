@@ -12,6 +12,7 @@ from flask import Blueprint, Response, request
 from ...core.clock import iso, parse_iso
 from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
+from ...core.intercept import throttle
 from ...core.tenancy import acting_as, tenant_of
 from ...core.operations import Param, operation, query_errors
 from ...core import drf
@@ -63,6 +64,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             key = rest.strip() if scheme == "Token" else (header if " " not in header else "")
             if not key or (model.setting("api_keys") and key not in model.setting("api_keys")):
                 raise drf.detail(401, "Invalid token.")
+            throttle(engine, NAME, key)
             problems = query_errors(wrapper, request.args)
             if problems:
                 name, _, message = problems[0].partition(": ")

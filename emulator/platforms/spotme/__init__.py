@@ -1,8 +1,9 @@
 """SpotMe Backstage: recordings, transcripts and captions for live sessions and video breakouts."""
 from ...core.platform import Platform
+from ...core.ratelimit import Throttle
 from .control import control_blueprint
 from .models import NAME, SpotMe
-from .routes import api_blueprint, error_body
+from .routes import api_blueprint, error_body, fault_message
 
 PLATFORM = Platform(
     name=NAME,
@@ -19,4 +20,7 @@ PLATFORM = Platform(
                 "glossaries. The vendor's reference for these endpoints is not public: the paths are the "
                 "emulator's own, plain and predictable under /workspace/{workspace_id}/.",
     contract=f"{__name__}.contract",
+    # 3 requests a second with bursts of 5, per token, across every endpoint (the help centre's rule).
+    rate_limits=(Throttle(None, limit=3, period=1, burst=5, per_operation=False),),
+    fault_message=fault_message,
 )

@@ -10,7 +10,6 @@ from ...core.clock import iso
 from ...core.content import Room, person_name, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
-from ...core.ratelimit import RateLimiter
 from . import glossary as glossaries
 
 if TYPE_CHECKING:
@@ -37,8 +36,6 @@ class SpotMe:
         self.engine = engine
         self.store = engine.store
         self.clock = engine.clock
-        self.limiter = RateLimiter(engine.clock, rate=3, burst=5)
-        engine.on_reset(self.limiter.clear)
         engine.timeline.register(f"{NAME}.job_processing", self._on_processing, self._recover_job)
         engine.timeline.register(f"{NAME}.job_done", self._on_done, self._recover_job)
 

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, g, request
 
 from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
+from ...core.intercept import throttle
 from ...core.operations import operation
 from ...core.schemas import json_path
 from .models import BREAKOUT, LIVE, NAME, SpotMe
@@ -29,6 +30,12 @@ def error_body(status: int, message: str, details: list | None = None) -> dict:
     if details:
         body["details"] = details
     return body
+
+
+def fault_message(status: int, wait: int | None) -> str | None:
+    if status == 429:
+        return "Too many requests: at most 3 per second, in bursts of 5, per token."
+    return None
 
 
 def spotme_error(status: int, message: str, details: list | None = None,
@@ -59,11 +66,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             allowed = model.setting("api_tokens")
             if allowed and token not in allowed:
                 raise spotme_error(401, "Invalid token.", headers={"WWW-Authenticate": "Bearer"})
-            if model.setting("rate_limit"):
-                wait = model.limiter.take(token)
-                if wait is not None:
-                    raise spotme_error(429, "Too many requests: at most 3 per second, in bursts of 5, per token.",
-                                       headers={"Retry-After": str(wait)})
+            throttle(engine, NAME, token)
             g.token = token
             return view(*args, **kwargs)
 
