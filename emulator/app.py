@@ -15,6 +15,7 @@ from .core import intercept, openapi
 from .core.engine import Engine
 from .core.errors import ApiError
 from .core.http import json_response
+from .core.pathmap import PathMap
 
 log = logging.getLogger(__name__)
 QUIET_PATHS = ("/_emulator/inbox/",)  # receiving a webhook must not wait on a catch-up
@@ -139,6 +140,9 @@ def create_app(engine: Engine) -> Flask:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return json_response(error_body(500, f"internal emulator error: {type(exc).__name__}"), 500)
 
+    mapped = [name for name, p in engine.platforms.items() if p.path_map]
+    if mapped:
+        app.wsgi_app = PathMap(app.wsgi_app, engine, mapped)  # type: ignore[method-assign]
     return app
 
 

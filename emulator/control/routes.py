@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Callable
 
 from flask import Blueprint, Response, current_app, request
 
@@ -152,7 +153,8 @@ def control_blueprint(engine: Engine) -> Blueprint:
     return bp
 
 
-def platform_control(engine: Engine, name: str, settings: dict, title: str) -> Blueprint:
+def platform_control(engine: Engine, name: str, settings: dict, title: str,
+                     check: Callable[[dict], list[str]] | None = None) -> Blueprint:
     """A platform's simulation blueprint with what every platform has: its error shape and the
     ``settings`` endpoints (GET the settings in force, PATCH to change them)."""
     from ..core.errors import DomainError
@@ -177,7 +179,11 @@ def platform_control(engine: Engine, name: str, settings: dict, title: str) -> B
     @operation(f"Change {title} settings", {200: "control.settings.response", 400: "emulator/error"},
                request="control.settings.request")
     def update_settings() -> Response:
-        engine.update_settings(name, control_body(engine, "control.settings.request", name))
+        values = control_body(engine, "control.settings.request", name)
+        wrong = check(values) if check else []  # rules across fields that a schema cannot state
+        if wrong:
+            raise control_error(400, f"invalid body: {wrong[0]}", [{"path": "$", "message": w} for w in wrong])
+        engine.update_settings(name, values)
         return current()
 
     return bp

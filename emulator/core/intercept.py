@@ -19,6 +19,7 @@ from .errors import ApiError
 from .http import json_response
 from .journal import Entry, near_misses
 from .links import s3_error
+from .pathmap import ORIGINAL_PATH
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -55,7 +56,8 @@ def install(app: Flask, engine: "Engine") -> None:
         elif platform == DOWNLOADS:
             operation = "s3.download"
         else:
-            operation = operations()[0].get((req.endpoint, req.method))
+            # A page without an OpenAPI operation (a join link, a playback page) goes by its endpoint.
+            operation = operations()[0].get((req.endpoint, req.method), req.endpoint)
         visit = req.environ[VISIT] = Visit(platform, operation, time.perf_counter(), engine.clock.now(), time.time())
         fault = visit.fault = engine.faults.for_request(platform, operation, req.method, req.path)
         if fault is None:
@@ -109,7 +111,7 @@ def record(engine: "Engine", visit: Visit, req: Any, response: Response, routes:
     if "CONTENT_TYPE" in environ:
         headers.append(("CONTENT_TYPE", environ["CONTENT_TYPE"]))
     engine.journal.record(Entry(
-        0, visit.at, visit.wall, visit.platform, visit.operation, req.method, req.path,
+        0, visit.at, visit.wall, visit.platform, visit.operation, req.method, environ.get(ORIGINAL_PATH, req.path),
         environ.get("QUERY_STRING", ""), headers, request_body(req), 0 if dropped else response.status_code,
         [] if dropped else response.headers.to_wsgi_list(),
         b"" if dropped or response.is_streamed else response.get_data(),

@@ -33,3 +33,4 @@ class Platform:
     fault_message: Callable[[int, int | None], str | None] | None = None
     # The vendor's documented rate limits, in force while the platform's ``rate_limit`` setting is on.
     rate_limits: tuple["Throttle", ...] = ()
+    path_map: bool = False  # its ``path_map`` setting serves its endpoints at other paths (core/pathmap.py)

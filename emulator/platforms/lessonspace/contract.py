@@ -65,14 +65,30 @@ def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
     Returns the events expected (each exactly this many times) and the secret that signs them.
     """
     url = target.control.inbox_url(inbox)
-    hooks = {"session": {"start": url, "end": url}, "user": {"join": url, "leave": url},
-             "transcription": {"finish": url}}
+    hooks = {"session": {"start": url, "end": url, "idle": url}, "user": {"join": url, "leave": url, "idle": url},
+             "transcription": {"finish": url}, "chat": {"message": url}, "cobrowser": {"start": url, "stop": url},
+             "knock": {"request": url, "admit": url, "deny": url}}
     space = _launch(target, {"id": f"contract-{inbox}", "transcribe": True, "record_av": True, "webhooks": hooks})
-    target.control.call("POST", f"lessonspace/spaces/{space['room_id']}/sessions", {"duration": 600, "users": 2})
+    session = target.control.call("POST", f"lessonspace/spaces/{space['room_id']}/sessions",
+                                  {"duration": 600, "users": 2})
+    # What people do during the session, each once: idle (the session, then a user), a chat message,
+    # co-browsing started and stopped, one knock let in and one turned away.
+    on = f"lessonspace/sessions/{session['uuid']}"
+    target.control.call("POST", f"{on}/idle", {})
+    target.control.call("POST", f"{on}/idle", {"user_id": session["participants"][0]["user_id"]})
+    target.control.call("POST", f"{on}/chat", {"text": "Hello"})
+    target.control.call("POST", f"{on}/cobrowser", {"action": "start"})
+    target.control.call("POST", f"{on}/cobrowser", {"action": "stop"})
+    for answer in ("admit", "deny"):
+        knock = target.control.call("POST", f"{on}/knock", {"name": f"Guest to {answer}"})
+        target.control.call("POST", f"lessonspace/knocks/{knock['id']}/{answer}")
     delay = target.control.call("GET", "lessonspace/settings")["transcription_delay_seconds"]
     target.control.advance(600 + delay + 1)
-    expected = Counter({"session.start": 1, "user.join": 2, "user.leave": 2, "session.end": 1,
-                        "transcription.finish": 1})
+    # The admitted guest joins (and leaves after their stay, within the session's 600 s).
+    expected = Counter({"session.start": 1, "user.join": 3, "user.leave": 3, "session.end": 1,
+                        "transcription.finish": 1, "session.idle": 1, "user.idle": 1, "chat.message": 1,
+                        "cobrowser.start": 1, "cobrowser.stop": 1, "knock.request": 2, "knock.admit": 1,
+                        "knock.deny": 1})
     return expected, space["secret"]
 
 

@@ -30,7 +30,12 @@ SETTINGS = {
     "transcription_delay_seconds": 120,  # session end to transcript ready
     "default_session_seconds": 300,  # how long a simulated session lasts
     "join_stay_seconds": 300,  # how long a user who opened a client_url stays
+    "playback_delay_seconds": 60,  # session end to its recording playable ("shortly after")
+    # A later Launch with "webhooks": "ignore" (the seed and help centre: set once, at creation) or
+    # "overwrite" (the developer docs: replaced whole; null or "" removes one).
+    "webhooks_on_relaunch": "ignore",
 }
+PLAYBACK_LINK_LIFETIME = 3 * 3600  # the video link a playback page hands out (the recordings guide)
 HELLO = "The sun is shining and so are you \N{SUN WITH FACE}"
 
 
@@ -109,6 +114,8 @@ class Lessonspace:
             space["summarise"] = summarise
             if "allow_guests" in body:
                 space["allow_guests"] = body["allow_guests"]
+            if not created and "webhooks" in body and self.setting("webhooks_on_relaunch") == "overwrite":
+                space["webhooks"] = _webhooks(body)
             user = self._user_for(org_key, body.get("user"))
             if not any(m["id"] == user["id"] for m in space["members"]):
                 space["members"].append(user)
@@ -152,10 +159,7 @@ class Lessonspace:
     def _new_space(self, org_key: str, body: dict) -> dict:
         room_id = self.engine.ids.uuid("lessonspace.room")
         self.store.put(LAUNCH, f"{org_key}:{body['id']}", {"room_id": room_id}, org_key)
-        webhooks = {
-            group: {event: url for event, url in (events or {}).items() if url}
-            for group, events in (body.get("webhooks") or {}).items()
-        }
+        webhooks = _webhooks(body)
         return {
             "room_id": room_id, "org_id": int(org_key), "launch_id": body["id"],
             "name": body.get("name", body["id"]), "secret": self.engine.ids.uuid("lessonspace.secret"),
@@ -344,6 +348,10 @@ class Lessonspace:
     def _finish_session(self, space: dict, session: dict) -> None:
         session["end"] = self.clock.now()
         session["transcription"] = self._transcription_decision(space, session)
+        session["recorded"] = bool(space["record_av"])
+        if session["recorded"]:  # a real mp4 (at most 30 s of it), made when first downloaded
+            self.engine.links.put_media(recording_key(session["uuid"]), "mp4", min(max(_duration(session), 1), 30),
+                                        stable_int(session["uuid"]), f"{session['uuid']}.mp4")
         space["active_session"] = None
         self.store.put(SPACE, space["room_id"], space, str(space["org_id"]))
         self.store.put(SESSION, session["uuid"], session, str(session["org_id"]))
@@ -451,6 +459,50 @@ class Lessonspace:
             raise NotFound(transcription["detail"])
         return self.engine.links.mint(session["blob_key"], API_LINK_LIFETIME)
 
+    def update_session(self, org: dict, uuid: str, body: dict) -> dict:
+        with self.store.transaction():
+            session = self.session(org, uuid)
+            session["name"] = body["name"]
+            if "recording_access_policy" in body:
+                session["recording_access_policy"] = body["recording_access_policy"]
+            self.store.put(SESSION, uuid, session, str(org["id"]))
+            return session
+
+    def playback(self, org: dict, uuid: str) -> dict:
+        """``preparing`` until shortly after the session ends, then ``ready`` with the recording's
+        page (or ``no_recording`` for a space launched with ``record_av`` off)."""
+        session = self.session(org, uuid)
+        if session["end"] is not None and not session.get("recorded"):
+            return {"state": "no_recording", "recording_url": None}
+        if session["end"] is None or self.clock.now() < session["end"] + self.setting("playback_delay_seconds"):
+            return {"state": "preparing", "recording_url": None}
+        return {"state": "ready", "recording_url": f"{self.engine.config.public_url}/{NAME}/playback/{uuid}"}
+
+    def playback_video(self, uuid: str) -> str | None:
+        """A fresh link to the recording a playback page shows (None: nothing to play)."""
+        session = self.store.get(SESSION, uuid)
+        if session is None:
+            return None
+        org = {"id": session["org_id"]}
+        if self.playback(org, uuid)["state"] != "ready":
+            return None
+        return self.engine.links.mint(recording_key(uuid), PLAYBACK_LINK_LIFETIME)
+
+    def spaces(self, org: dict) -> list[dict]:
+        return self.store.find(SPACE, str(org["id"]))
+
+    def space(self, org: dict, room_id: str) -> dict:
+        space = self.store.get(SPACE, room_id)
+        if space is None or space["org_id"] != org["id"]:
+            raise NotFound("Not found.")
+        return space
+
+    def space_view(self, space: dict) -> dict:
+        return {"uuid": space["room_id"], "name": space["name"], "launch_id": space["launch_id"],
+                "created_at": space["created"], "record_av": space["record_av"],
+                "transcribe": space["transcribe"], "active_session": space["active_session"],
+                "members": len(space["members"])}
+
     def session_view(self, session: dict) -> dict:
         space = self.space_of(session)
         now = self.clock.now()
@@ -473,7 +525,17 @@ class Lessonspace:
             "transcription": session["transcription"],
             "transcribed_participant_minutes": session["ptpm"],
             "tags": session["tags"],
+            "recording_access_policy": session.get("recording_access_policy", []),
         }
+
+
+def recording_key(uuid: str) -> str:
+    return f"{NAME}/recordings/{uuid}.mp4"
+
+
+def _webhooks(body: dict) -> dict:
+    return {group: {event: url for event, url in (events or {}).items() if url}
+            for group, events in (body.get("webhooks") or {}).items()}
 
 
 def _duration(session: dict, now: float | None = None) -> float:

@@ -135,6 +135,62 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     def session_detail(session_uuid: UUID) -> Response:
         return json_response(model.session_view(model.session(g.org, str(session_uuid))))
 
+    @bp.patch("/v2/organisations/sessions/<uuid:session_uuid>/")
+    @operation("Rename a session and set who may watch its recording",
+               {200: "session", 400: "error.request", 401: "error.detail", 404: "error.detail"},
+               request="session.update.request")
+    @authenticated
+    def update_session(session_uuid: UUID) -> Response:
+        body = validated_body("session.update.request")
+        return json_response(model.session_view(model.update_session(g.org, str(session_uuid), body)))
+
+    @bp.get("/v2/organisations/sessions/<uuid:session_uuid>/playback/")
+    @operation("The session's recording: preparing, ready (with its playback page) or no_recording",
+               {200: "playback.response", 401: "error.detail", 404: "error.detail"})
+    @authenticated
+    def playback(session_uuid: UUID) -> Response:
+        return json_response(model.playback(g.org, str(session_uuid)))
+
+    @bp.get("/v2/spaces/<uuid:space_uuid>/sessions/")
+    @operation("The sessions held in a space (20 a page, newest first), who joined and left",
+               {200: "sessions.list.response", 401: "error.detail", 404: "error.detail"},
+               query=(Param("page", {"type": "integer", "minimum": 1}),))
+    @authenticated
+    def space_sessions(space_uuid: UUID) -> Response:
+        space = model.space(g.org, str(space_uuid))
+        sessions = sorted((s for s in model.sessions(g.org) if s["room_id"] == space["room_id"]),
+                          key=lambda s: s["start"], reverse=True)
+        return paged([model.session_view(s) for s in sessions])
+
+    @bp.get("/v2/organisations/<int:org_id>/spaces/")
+    @operation("The organisation's spaces (20 a page)",
+               {200: "spaces.list.response", 400: "error.fields", 401: "error.detail", 403: "error.detail",
+                404: "error.detail"},
+               query=(Param("page", {"type": "integer", "minimum": 1}),
+                      Param("search", {"type": "string"}, "part of a space's name or launch id, any case"),
+                      Param("sort_by", {"enum": ["new-old", "old-new"]}, "creation order (default new-old)")))
+    @authenticated
+    def list_spaces(org_id: int) -> Response:
+        own_org(org_id)
+        order = request.args.get("sort_by", "new-old")
+        if order not in ("new-old", "old-new"):
+            raise drf.field_errors({"sort_by": [f'"{order}" is not a valid choice.']})
+        search = request.args.get("search", "").strip().lower()
+        spaces = [s for s in model.spaces(g.org)
+                  if not search or search in (s["name"] or "").lower() or search in s["launch_id"].lower()]
+        spaces.sort(key=lambda s: s["created"], reverse=order == "new-old")
+        return paged([model.space_view(s) for s in spaces])
+
+    def paged(items: list[dict]) -> Response:
+        page = parse_page(request.args.get("page", "1"), len(items))
+        start = (page - 1) * PAGE_SIZE
+        return json_response({
+            "count": len(items),
+            "next": page_url(page + 1) if start + PAGE_SIZE < len(items) else None,
+            "previous": page_url(page - 1) if page > 1 else None,
+            "results": items[start:start + PAGE_SIZE],
+        })
+
     @bp.get("/v2/organisations/<int:org_id>/sessions/<uuid:session_uuid>/")
     @operation("A session", {200: "session", 401: "error.detail", 403: "error.detail", 404: "error.detail"})
     @authenticated
@@ -189,6 +245,15 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             200,
             trusted=True,
         )
+
+    @bp.get("/playback/<uuid:session_uuid>")
+    def playback_page(session_uuid: UUID) -> Response:
+        """The page a recording_url opens: a player for the session's recording (a fresh link each load)."""
+        video = model.playback_video(str(session_uuid))
+        if video is None:
+            return room_page("No recording", "This recording is not available.", 404)
+        return room_page("Recording", f'<video controls src="{escape(video)}" width="640"></video>', 200,
+                         trusted=True)
 
     @bp.post("/room/<room_id>/leave")
     def leave_room(room_id: str) -> Response:

@@ -23,4 +23,5 @@ PLATFORM = Platform(
     # 3 requests a second with bursts of 5, per token, across every endpoint (the help centre's rule).
     rate_limits=(Throttle(None, limit=3, period=1, burst=5, per_operation=False),),
     fault_message=fault_message,
+    path_map=True,
 )

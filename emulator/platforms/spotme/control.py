@@ -7,6 +7,7 @@ from uuid import UUID
 from flask import Blueprint, Response
 
 from ...control.routes import control_body, platform_control
+from ...core import pathmap
 from ...core.http import json_response
 from ...core.operations import operation
 from .models import BREAKOUT, LIVE, NAME, SETTINGS, SpotMe
@@ -20,13 +21,14 @@ ERR = "emulator/error"
 
 def control_blueprint(engine: "Engine") -> Blueprint:
     model: SpotMe = engine.models[NAME]
-    bp = platform_control(engine, NAME, SETTINGS, "SpotMe")
+    bp = platform_control(engine, NAME, SETTINGS, "SpotMe",
+                          check=lambda values: pathmap.problems(values.get("path_map") or {}))
 
     @bp.post("/workspaces")
     @operation("Create a workspace", {201: "workspace", 400: ERR}, request="control.workspace.request")
     def create_workspace() -> Response:
         options = control_body(engine, "control.workspace.request", NAME)
-        return json_response(model.create_workspace(options.get("name")), 201)
+        return json_response(model.workspace_view(model.create_workspace(options.get("name"))), 201)
 
     @bp.post("/workspaces/<workspace_id>/live-sessions")
     @operation("Add a live session (it starts after starts_in seconds, lasts duration; the VOD follows "

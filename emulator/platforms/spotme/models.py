@@ -2,11 +2,13 @@
 transcripts and glossaries. No HTTP here."""
 from __future__ import annotations
 
+import hashlib
+
 import math
 from typing import TYPE_CHECKING, Any
 
 from ...core import formats
-from ...core.clock import iso
+from ...core.clock import iso, parse_iso
 from ...core.content import Room, person_name, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
@@ -27,7 +29,11 @@ SETTINGS = {
     "processing_seconds_per_minute": 6,  # processing time per minute of session
     "min_processing_seconds": 30,
     "vod_delay_seconds": 600,  # live session end to VOD available
+    # The emulator's paths (under /spotme/api/v2) served at other paths too (under /spotme):
+    # {"/workspace/{workspace_id}/transcript-jobs/{job_id}": "/v1/eid/{workspace_id}/jobs/{job_id}"}.
+    "path_map": {},
 }
+ORG_NAME = "Emulator Events"
 VOCABULARY = ("SpotMe", "Backstage", "Kubernetes", "GDPR", "OKRs")  # spoken in every session, misheard
 
 
@@ -95,6 +101,28 @@ class SpotMe:
 
     def workspaces(self) -> list[dict]:
         return self.store.find(WORKSPACE)
+
+    @property
+    def org_id(self) -> str:
+        """The one organisation every token belongs to (SpotMe tokens act within one organisation)."""
+        return hashlib.sha256(f"{self.engine.config.seed}:{NAME}:org".encode()).hexdigest()[:24]
+
+    def me(self, token: str) -> dict:
+        user_id = hashlib.sha256(f"{NAME}:user:{token}".encode()).hexdigest()[:24]
+        return {"id": user_id, "name": "API token", "email": f"token-{user_id[:8]}@backstage.invalid",
+                "orgs": [{"id": self.org_id, "name": ORG_NAME}]}
+
+    def workspace_view(self, workspace: dict) -> dict:
+        """The stored workspace with what public client code reads: its dates, whether it is live,
+        and where its CMS is. ``start`` / ``end`` span its sessions and breakouts."""
+        events = self.store.find(LIVE, workspace["id"]) + self.store.find(BREAKOUT, workspace["id"])
+        created = parse_iso(workspace["created_at"])
+        start = min((e["start"] for e in events), default=created)
+        end = max((e["end"] for e in events), default=created)
+        now = self.clock.now()
+        return {**workspace, "org_id": self.org_id, "start": iso(start), "end": iso(end), "is_active": True,
+                "is_live": start <= now < end,
+                "cms_url": f"{self.engine.config.public_url}/{NAME}/cms/{workspace['id']}"}
 
     def event(self, kind: str, workspace_id: str, event_id: str) -> dict:
         self.workspace(workspace_id)

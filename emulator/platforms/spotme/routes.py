@@ -13,7 +13,7 @@ from ...core.http import json_response, read_json
 from ...core.intercept import throttle
 from ...core.operations import operation
 from ...core.schemas import json_path
-from .models import BREAKOUT, LIVE, NAME, SpotMe
+from .models import BREAKOUT, LIVE, NAME, WORKSPACE, SpotMe
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -82,17 +82,42 @@ def api_blueprint(engine: "Engine") -> Blueprint:
 
     auth_errors = {401: ERR, 429: ERR}
 
+    @bp.get(f"{api}/me")
+    @operation("The token's user and the organisations it belongs to", {200: "me", **auth_errors})
+    @authenticated
+    def me() -> Response:
+        return json_response(model.me(g.token))
+
+    @bp.get(f"{api}/orgs/<org_id>/workspaces")
+    @operation("The organisation's workspaces", {200: "workspaces.list.response", 404: ERR, **auth_errors})
+    @authenticated
+    def org_workspaces(org_id: str) -> Response:
+        if org_id != model.org_id:
+            raise spotme_error(404, f"Organisation {org_id} does not exist.")
+        return workspaces()
+
     @bp.get(f"{api}/workspaces")
     @operation("The workspaces the token can act on", {200: "workspaces.list.response", **auth_errors})
     @authenticated
     def workspaces() -> Response:
-        return json_response({"data": model.workspaces()})
+        return json_response({"data": [model.workspace_view(w) for w in model.workspaces()]})
 
     @bp.get(f"{api}/workspace/<workspace_id>")
     @operation("A workspace", {200: "workspace", 404: ERR, **auth_errors})
     @authenticated
     def workspace(workspace_id: str) -> Response:
-        return json_response(model.workspace(workspace_id))
+        return json_response(model.workspace_view(model.workspace(workspace_id)))
+
+    @bp.get("/cms/<workspace_id>")
+    def cms(workspace_id: str) -> Response:
+        """The page a workspace's cms_url opens (the emulator has no CMS: it names the workspace)."""
+        from html import escape
+
+        found = model.store.get(WORKSPACE, workspace_id)
+        title = escape(found["name"]) if found else "No such workspace"
+        return Response(f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+                        f"<body><h1>{title}</h1><p>Backstage CMS (meeting-emulator)</p></body></html>",
+                        200 if found else 404, mimetype="text/html")
 
     for segment, kind in KINDS.items():
         single = "live_session" if kind == LIVE else "breakout"
