@@ -15,9 +15,10 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 from .clock import Clock, iso, transport_now
 from .ids import Ids
@@ -222,6 +223,8 @@ class Dispatcher:
                 started = threading.Event()
 
                 def run() -> None:
+                    import httpx  # here, not at import: it is slow to import and serve starts fast
+
                     asyncio.set_event_loop(loop)
                     # No pool limit: a limit would let hanging receivers queue everyone else's attempts.
                     self._client = httpx.AsyncClient(
@@ -251,6 +254,8 @@ class Dispatcher:
                 self._in_flight.changed.notify_all()
 
     async def _post(self, delivery: dict, policy: RetryPolicy) -> dict:
+        import httpx
+
         headers = dict(delivery["headers"])
         if policy.sign:
             headers.update(policy.sign(delivery, transport_now()))
@@ -389,8 +394,10 @@ class Dispatcher:
         self._loop = None
 
 
-def _error_kind(exc: httpx.HTTPError) -> str:
+def _error_kind(exc: "httpx.HTTPError") -> str:
     """The kind of failure in plain words: what a person reading the log needs first."""
+    import httpx
+
     if isinstance(exc, httpx.ConnectError):
         return "ConnectionError"
     if isinstance(exc, httpx.RemoteProtocolError):

@@ -67,9 +67,8 @@ class SpotMe:
     def _create_event(self, kind: str, workspace_id: str, options: dict, default_title: str) -> dict:
         event_id = self.engine.ids.hex(kind, 32)
         start = self.clock.now() + options.get("starts_in", 0)
+        # A count stays a count: the names are made when first read (Faker is slow to load at start-up).
         people = options.get("speakers", options.get("participants", 3))
-        if isinstance(people, int):
-            people = [person_name(self.engine.config.seed, f"{event_id}:{i}") for i in range(people)]
         event = {
             "id": event_id, "workspace_id": workspace_id, "title": options.get("title", default_title),
             "start": start, "end": start + options.get("duration", 1800), "speakers": people,
@@ -136,11 +135,17 @@ class SpotMe:
         self.workspace(workspace_id)
         return self.store.find(kind, workspace_id)
 
+    def speakers(self, event: dict) -> list[str]:
+        people = event["speakers"]
+        if isinstance(people, int):
+            return [person_name(self.engine.config.seed, f"{event['id']}:{i}") for i in range(people)]
+        return people
+
     def event_view(self, kind: str, event: dict) -> dict:
         now = self.clock.now()
         view = {"id": event["id"], "workspace_id": event["workspace_id"], "title": event["title"],
                 "start": iso(event["start"]), "end": iso(event["end"]),
-                "duration": round(event["end"] - event["start"]), "speakers": event["speakers"]}
+                "duration": round(event["end"] - event["start"]), "speakers": self.speakers(event)}
         if kind == LIVE:
             available_at = event["end"] + event["vod_delay"]
             view["status"] = "scheduled" if now < event["start"] else "live" if now < event["end"] else "past"
@@ -256,7 +261,7 @@ class SpotMe:
 
     def segments(self, kind: str, event: dict, rules: dict | None) -> list:
         """What was said, with the glossary applied: its terms are spoken on purpose so it shows."""
-        speakers = tuple({"id": i + 1, "name": name} for i, name in enumerate(event["speakers"]))
+        speakers = tuple({"id": i + 1, "name": name} for i, name in enumerate(self.speakers(event)))
         duration = event["end"] - event["start"]
         terms = tuple(glossaries.misheard(t) for t in VOCABULARY) + tuple(glossaries.terms(rules))
         said = speech(self.engine.config.seed, f"{NAME}:{event['id']}", [Room("main", 0, duration, speakers)],
