@@ -82,8 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-body-mb", type=_number(float, above=0), default=5.0,
                        help="larger request bodies answer 413 (default: %(default)s)")
     serve.add_argument("--webhook-wait", type=_number(float, above=0), default=2.0,
-                       help="real seconds a clock move waits for a webhook receiver before recording the attempt "
-                            "as timed out (default: %(default)s)")
+                       help="real seconds a clock move waits with no webhook answered before recording the attempts "
+                            "still under way as timed out (default: %(default)s)")
     serve.add_argument("--journal-requests", type=_number(int, 0, 10_000_000), default=1000,
                        help="requests the journal (GET /_emulator/requests) keeps, 0 for none (default: %(default)s)")
     serve.add_argument("--journal-mb", type=_number(float, above=0), default=32.0,

@@ -108,8 +108,9 @@ class Engine:
     def settle(self, until: float | None = None) -> int:
         """Run everything due by ``until`` and wait for the webhooks it sends, retries included.
 
-        Each round waits at most ``config.webhook_wait`` real seconds for the attempts under way;
-        those still unanswered are cut off and recorded as timed out, and their retries fall due
+        Each round waits for the attempts under way until ``config.webhook_wait`` real seconds pass
+        with none of them answered; those still unanswered then are cut off and recorded as timed
+        out, and their retries fall due
         on the emulator clock like any other. So a receiver that hangs costs a clock move
         ``webhook_wait`` per attempt that falls due on the way, never the platform's full timeout.
         """
@@ -118,7 +119,7 @@ class Engine:
         ran = 0
         while True:
             ran += self.timeline.catch_up(until)
-            if not self.webhooks.wait_idle(wait):
+            if not self.webhooks.wait_while_answering(wait):
                 self.webhooks.cut_off(f"timed out: no answer within {wait:g} s while the clock was moved "
                                       "(serve --webhook-wait)")
                 self.webhooks.wait_idle(5)

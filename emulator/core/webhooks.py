@@ -49,6 +49,7 @@ class RetryPolicy:
 @dataclass
 class _InFlight:
     count: int = 0
+    finished: int = 0  # attempts ended so far: progress, for waits that give up only when none is made
     changed: threading.Condition = field(default_factory=threading.Condition)
 
 
@@ -251,6 +252,7 @@ class Dispatcher:
             await self._next_in_line(key)
             with self._in_flight.changed:
                 self._in_flight.count -= 1
+                self._in_flight.finished += 1
                 self._in_flight.changed.notify_all()
 
     async def _post(self, delivery: dict, policy: RetryPolicy) -> dict:
@@ -324,6 +326,7 @@ class Dispatcher:
         if seq is None:  # gone (a reset): let the rest of the line go
             with self._in_flight.changed:
                 self._in_flight.count -= 1
+                self._in_flight.finished += 1
                 self._in_flight.changed.notify_all()
             await self._next_in_line(key)
             return
@@ -353,6 +356,24 @@ class Dispatcher:
             while self._in_flight.count:
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
+                    return False
+                self._in_flight.changed.wait(remaining)
+        return True
+
+    def wait_while_answering(self, window: float) -> bool:
+        """Block until no attempt is in flight, or until ``window`` seconds pass with no attempt
+        ending; True when idle. A burst of healthy deliveries (dozens to the emulator's own inbox at
+        once) finishes however long it takes; receivers that stop answering are given up on after
+        ``window`` seconds of silence."""
+        with self._in_flight.changed:
+            seen = self._in_flight.finished
+            deadline = time.monotonic() + window
+            while self._in_flight.count:
+                if self._in_flight.finished != seen:
+                    seen = self._in_flight.finished
+                    deadline = time.monotonic() + window
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
                     return False
                 self._in_flight.changed.wait(remaining)
         return True
