@@ -156,7 +156,7 @@ class Engine:
         self.store.set_meta("links:secret", self.links.secret.hex())  # the same key after a reset
         self.timeline.forget_hint()
         self._settings.clear()
-        self.faults.forget()
+        self.faults.reset()
         self.journal.clear()
         self.throttles.clear()
         for hook in self._reset_hooks:

@@ -64,7 +64,12 @@ class Faults:
             self._save([])
 
     def forget(self) -> None:
-        """The store changed underneath (a reset, another worker): read the rules again."""
+        """Another worker may have changed the rules: read them again."""
+        with self._lock:
+            self._rules = None
+
+    def reset(self) -> None:
+        """The emulator was reset: no rules, and probabilities pick as in a fresh run."""
         with self._lock:
             self._rules = None
             self._random = random.Random(self._seed)

@@ -144,7 +144,8 @@ class Dispatcher:
             hold = fault.get("delay_seconds", 60)
             first += hold
             delivery["held"] = True
-            self._held.setdefault(delivery["platform"], []).append(delivery["id"])
+            with self._in_flight.changed:  # the loop's threads release held deliveries concurrently
+                self._held.setdefault(delivery["platform"], []).append(delivery["id"])
             mark["detail"] = (f"held back until the next {delivery['platform']} delivery has been attempted "
                               f"(at most {hold:g} s of emulator time)")
         elif action == "drop":
@@ -163,7 +164,9 @@ class Dispatcher:
 
     def _release_held(self, platform: str) -> None:
         """Another delivery of ``platform`` has been attempted: what a reorder fault held goes out now."""
-        for held_id in self._held.pop(platform, []):
+        with self._in_flight.changed:
+            held = self._held.pop(platform, [])
+        for held_id in held:
             delivery = self._store.get_delivery(held_id)
             if delivery is None or not delivery.get("held"):
                 continue

@@ -471,20 +471,21 @@ class Lessonspace:
     def playback(self, org: dict, uuid: str) -> dict:
         """``preparing`` until shortly after the session ends, then ``ready`` with the recording's
         page (or ``no_recording`` for a space launched with ``record_av`` off)."""
-        session = self.session(org, uuid)
+        state = self._playback_state(self.session(org, uuid))
+        url = f"{self.engine.config.public_url}/{NAME}/playback/{uuid}" if state == "ready" else None
+        return {"state": state, "recording_url": url}
+
+    def _playback_state(self, session: dict) -> str:
         if session["end"] is not None and not session.get("recorded"):
-            return {"state": "no_recording", "recording_url": None}
+            return "no_recording"
         if session["end"] is None or self.clock.now() < session["end"] + self.setting("playback_delay_seconds"):
-            return {"state": "preparing", "recording_url": None}
-        return {"state": "ready", "recording_url": f"{self.engine.config.public_url}/{NAME}/playback/{uuid}"}
+            return "preparing"
+        return "ready"
 
     def playback_video(self, uuid: str) -> str | None:
         """A fresh link to the recording a playback page shows (None: nothing to play)."""
         session = self.store.get(SESSION, uuid)
-        if session is None:
-            return None
-        org = {"id": session["org_id"]}
-        if self.playback(org, uuid)["state"] != "ready":
+        if session is None or self._playback_state(session) != "ready":
             return None
         return self.engine.links.mint(recording_key(uuid), PLAYBACK_LINK_LIFETIME)
 
