@@ -10,12 +10,13 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from .control.routes import control_blueprint
+from .control.routes import control_blueprint, health_body
 from .core import intercept, openapi
 from .core.engine import Engine
 from .core.errors import ApiError
 from .core.http import json_response
 from .core.pathmap import PathMap
+from .dashboard.routes import dashboard_blueprint
 
 log = logging.getLogger(__name__)
 QUIET_PATHS = ("/_emulator/inbox/",)  # receiving a webhook must not wait on a catch-up
@@ -66,7 +67,8 @@ def create_app(engine: Engine) -> Flask:
         return json_response({
             "name": "meeting-emulator",
             "platforms": {name: engine.config.public_url + p.api_prefix for name, p in engine.platforms.items()},
-            "control": engine.config.public_url + "/_emulator",
+            **({"control": engine.config.public_url + "/_emulator",
+                "dashboard": engine.config.public_url + "/_emulator/"} if engine.config.control else {}),
         })
 
     @app.route("/s3/<path:key>", methods=["GET", "HEAD"])
@@ -85,17 +87,19 @@ def create_app(engine: Engine) -> Flask:
             documents[platform] = openapi.build(app, engine, platform)
         return json_response(documents[platform])
 
-    @app.get("/_emulator/openapi.json")
-    def control_openapi() -> Response:
-        return openapi_document(None)
-
     for name in engine.platforms:
         app.add_url_rule(f"/{name}/openapi.json", f"openapi_{name}", lambda name=name: openapi_document(name))
 
-    app.register_blueprint(control_blueprint(engine), url_prefix="/_emulator")
+    control = engine.config.control
+    if control:
+        app.add_url_rule("/_emulator/openapi.json", "control_openapi", lambda: openapi_document(None))
+        app.register_blueprint(control_blueprint(engine), url_prefix="/_emulator")
+        app.register_blueprint(dashboard_blueprint(engine), url_prefix="/_emulator")
+    else:  # serve --no-control: the vendors' APIs only, and a health check for whoever waits on it
+        app.add_url_rule("/_emulator/health", "health", lambda: json_response(health_body(engine)))
     for platform in engine.platforms.values():
         app.register_blueprint(platform.api(engine), url_prefix=f"/{platform.name}")
-        if platform.control:
+        if platform.control and control:
             app.register_blueprint(platform.control(engine), url_prefix=f"/_emulator/{platform.name}")
 
     def error_body(status: int, message: str) -> object:

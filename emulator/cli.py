@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-mb", type=_number(float, above=0), default=32.0,
                        help="memory the journal may use before it drops its oldest (default: %(default)s)")
     serve.add_argument("--quiet", action="store_true", help="do not log a line per request")
+    serve.add_argument("--no-control", dest="control", action="store_false",
+                       help="serve the platform APIs only: no /_emulator/ control API, dashboard or inbox "
+                            "(only /_emulator/health), for an emulator others can reach")
 
     validate = commands.add_parser("validate", help="validate JSON files against a platform's schema",
                                    description="Exit 0 when every file is valid, 1 when any is not, 2 when a "
@@ -161,7 +164,7 @@ def run_serve(args: argparse.Namespace) -> int:
                     platforms=args.platforms, settings=parse_settings(args.setting),
                     max_body_bytes=int(args.max_body_mb * 1024 * 1024), webhook_wait=args.webhook_wait,
                     journal_requests=args.journal_requests, journal_bytes=int(args.journal_mb * 1024 * 1024),
-                    access_log=not args.quiet)
+                    access_log=not args.quiet, control=args.control)
     check_state_path(args.state)
     if args.workers > 1:
         if not args.state:
@@ -202,7 +205,11 @@ def print_banner(engine: "Engine", args: argparse.Namespace) -> None:
             print(f"  {'':<18} {platform.auth_header}", flush=True)
         for line in platform.banner(engine) if platform.banner else []:
             print(f"  {'':<18} {line}", flush=True)
-    print(f"  {'control':<18} {url}/_emulator", flush=True)
+    if engine.config.control:
+        print(f"  {'dashboard':<18} {url}/_emulator/", flush=True)
+        print(f"  {'control API':<18} {url}/_emulator (OpenAPI: {url}/_emulator/openapi.json)", flush=True)
+    else:
+        print(f"  {'control':<18} off (--no-control): only {url}/_emulator/health", flush=True)
     print(f"  state: {args.state or 'in memory'}; seed {args.seed}; quickstarts: README.md; Ctrl-C stops", flush=True)
 
 

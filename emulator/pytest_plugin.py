@@ -52,6 +52,14 @@ class EmulatorHandle:
         self.engine.settle()
         return self.engine.webhooks.log()
 
+    def resend(self, delivery_id: str) -> dict:
+        """Send a delivery once more, as the dashboard's re-send button does; returns it with the
+        new attempt in its log."""
+        if self.engine.webhooks.resend(delivery_id) is None:
+            raise KeyError(f"no such webhook delivery: {delivery_id}")
+        self.engine.settle()
+        return self.engine.webhooks.public(self.engine.store.get_delivery(delivery_id))
+
     # -- the request journal -------------------------------------------------------------
     def requests(self, platform: str | None = None, operation: str | None = None, *, method: str | None = None,
                  path: str | None = None, status: int | str | None = None, since: float | None = None,

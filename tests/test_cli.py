@@ -64,6 +64,7 @@ def stop_server(process):
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "stopped" in out
+    return out
 
 
 @pytest.mark.skipif(os.name != "posix", reason="signals")
@@ -169,3 +170,15 @@ def test_workers_share_one_state_file_and_lose_nothing(tmp_path):
 def test_workers_need_a_state_file():
     result = run("serve", "--workers", "2", "--port", "0")
     assert result.returncode == 2 and "--state" in result.stderr
+
+
+def test_serve_no_control_turns_the_control_plane_off(tmp_path):
+    process, base = start_server(tmp_path / "state.sqlite3", "--no-control")
+    try:
+        assert requests.get(f"{base}/_emulator/health").json()["status"] == "ok"
+        assert requests.get(f"{base}/_emulator/").status_code == 404
+        assert requests.post(f"{base}/_emulator/reset").status_code == 404
+        assert requests.get(f"{base}/recall/api/v1/bot/", headers={"Authorization": "Token k"}).status_code == 200
+    finally:
+        output = stop_server(process)
+    assert "control            off (--no-control)" in output

@@ -47,6 +47,11 @@ def check_query() -> None:
                                                                     for p in problems])
 
 
+def health_body(engine: Engine) -> dict:
+    return {"status": "ok", "version": __version__, "platforms": sorted(engine.platforms),
+            "now": iso(engine.clock.now()), "state": engine.config.state or "memory"}
+
+
 def control_blueprint(engine: Engine) -> Blueprint:
     bp = Blueprint("control", __name__)
     bp.before_request(check_query)
@@ -60,8 +65,7 @@ def control_blueprint(engine: Engine) -> Blueprint:
     @bp.get("/health")
     @operation("Is the emulator up", {200: "health.response"})
     def health() -> Response:
-        return json_response({"status": "ok", "version": __version__, "platforms": sorted(engine.platforms),
-                              "now": iso(engine.clock.now()), "state": engine.config.state or "memory"})
+        return json_response(health_body(engine))
 
     @bp.post("/reset")
     @operation("Forget every object, action, file, delivery and inbox message", {200: "clock.response"})
@@ -112,6 +116,15 @@ def control_blueprint(engine: Engine) -> Blueprint:
             if request.args.get(field):
                 deliveries = [d for d in deliveries if d[field] == request.args[field]]
         return json_response({"count": len(deliveries), "deliveries": deliveries})
+
+    @bp.post("/webhooks/<delivery_id>/resend")
+    @operation("Send a delivery once more, now, outside its retry schedule (same message id, signed afresh); "
+               "a delivery still on its schedule keeps it", {200: "delivery", 404: "error"})
+    def resend(delivery_id: str) -> Response:
+        delivery = engine.webhooks.resend(delivery_id)
+        if delivery is None:
+            raise control_error(404, f"no such webhook delivery: {delivery_id}")
+        return json_response(delivery)
 
     @bp.get("/failures")
     @operation("Due actions that raised (the last hundred), with the state their object was moved to",

@@ -41,6 +41,7 @@ class Config:
     inbox_bytes: int = 16 * 1024 * 1024  # per inbox
     journal_requests: int = 1000  # requests the journal keeps (0: no journal); the oldest go first
     journal_bytes: int = 32 * 1024 * 1024
+    control: bool = True  # the /_emulator/ control plane and dashboard (serve --no-control: off)
     access_log: bool = False  # serve prints a line per request (method, path, status, time) unless --quiet
 
 

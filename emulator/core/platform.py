@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
     from .engine import Engine
+    from .objects import Family
     from .ratelimit import Throttle
 
 
@@ -33,4 +34,5 @@ class Platform:
     fault_message: Callable[[int, int | None], str | None] | None = None
     # The vendor's documented rate limits, in force while the platform's ``rate_limit`` setting is on.
     rate_limits: tuple["Throttle", ...] = ()
+    objects: Callable[["Engine"], list["Family"]] | None = None  # what the dashboard lists (core/objects.py)
     path_map: bool = False  # its ``path_map`` setting serves its endpoints at other paths (core/pathmap.py)

@@ -306,6 +306,9 @@ class Store:
     def inbox(self, name: str) -> list[dict]:
         return [json.loads(r[0]) for r in self._rows("SELECT data FROM inbox WHERE name=? ORDER BY seq", (name,))]
 
+    def inbox_names(self) -> list[str]:
+        return [r[0] for r in self._rows("SELECT DISTINCT name FROM inbox ORDER BY name")]
+
     def clear_inbox(self, name: str) -> None:
         self._write("DELETE FROM inbox WHERE name=?", (name,))
 

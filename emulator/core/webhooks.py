@@ -10,6 +10,8 @@ clock delivers the retries. Signatures are stamped with transport time (``clock.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import logging
 import threading
@@ -28,8 +30,27 @@ from .timeline import Timeline
 log = logging.getLogger(__name__)
 SEND_ACTION = "webhooks.send"
 Signer = Callable[[dict, float], dict]  # (delivery, transport time of the attempt) -> extra headers
+# (delivery, headers an attempt carried) -> None when its signature holds, else what is wrong
+Verifier = Callable[[dict, dict], "str | None"]
 IN_FLIGHT = "in flight"
 INTERRUPTED = "interrupted: the emulator stopped during this attempt; it was sent again after the restart"
+
+
+def hex_hmac(secret: str, body: str) -> str:
+    """Hex HMAC-SHA256 of a raw body: the signature Lessonspace and MeetStream send."""
+    return hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+
+
+def hex_hmac_verifier(header: str) -> Verifier:
+    """The receiver's check of a ``hex_hmac`` signature carried in ``header``."""
+    def verify(delivery: dict, headers: dict) -> str | None:
+        given = {k.lower(): v for k, v in headers.items()}.get(header.lower())
+        if not given:
+            return f"no {header} header"
+        if hmac.compare_digest(given, hex_hmac(delivery["secret"], delivery["body"])):
+            return None
+        return f"{header} does not match the body signed with the secret"
+    return verify
 
 
 @dataclass(frozen=True)
@@ -39,6 +60,7 @@ class RetryPolicy:
     delays: tuple[float, ...] = ()  # seconds to wait before attempt 2, 3, ...
     timeout: float = 30.0
     sign: Signer | None = None
+    verify: Verifier | None = None  # checks a signature the way a receiver would (for the dashboard)
     accepted: Callable[[int], bool] = lambda status: 200 <= status < 300  # what counts as delivered
 
     @property
@@ -213,7 +235,8 @@ class Dispatcher:
             self._store.update_delivery(delivery)
             return self._store.add_attempt(delivery["id"], {
                 "attempt": delivery["attempts"], "at": iso(at), "url": delivery["url"], "request_headers": {},
-                "body": delivery["body"], "status_code": None, "error": IN_FLIGHT, "response_body": None})
+                "body": delivery["body"], "status_code": None, "error": IN_FLIGHT, "response_body": None,
+                "manual": bool(delivery.get("resending"))})
 
     def _submit(self, delivery_id: str, seq: int, at: float, key: str | None) -> None:
         loop = self._running_loop()
@@ -296,13 +319,14 @@ class Dispatcher:
             delivery = self._store.get_delivery(delivery_id)
             if delivery is None:  # reset while the attempt was under way
                 return
+            manual = bool(delivery.pop("resending", False))
             attempt = {"attempt": delivery["attempts"], "at": iso(at), "url": delivery["url"],
-                       "body": delivery["body"], **outcome}
+                       "body": delivery["body"], "manual": manual, **outcome}
             self._store.update_attempt(seq, attempt)
             counted = delivery["attempts"] - delivery.get("interrupted", 0)
             if ok:
                 delivery["status"] = "delivered"
-            elif counted >= policy.max_attempts:
+            elif manual or counted >= policy.max_attempts:  # a re-send is one attempt, never retried
                 delivery["status"] = "failed"
             else:
                 delivery["status"] = "pending"
@@ -394,15 +418,45 @@ class Dispatcher:
                     self._store.update_delivery(delivery)
                     self._timeline.at(self._clock.now(), SEND_ACTION, {"delivery": delivery["id"]})
 
+    def resend(self, delivery_id: str) -> dict | None:
+        """One more attempt of a delivery, now, outside its retry schedule (as Svix's "resend"
+        does: the same message, so the same id, freshly signed). None: no such delivery."""
+        with self._store.transaction():
+            delivery = self._store.get_delivery(delivery_id)
+            if delivery is None:
+                return None
+            if delivery["status"] in ("delivered", "failed"):
+                delivery["status"] = "pending"
+                delivery["resending"] = True
+                self._store.update_delivery(delivery)
+                self._timeline.at(self._clock.now(), SEND_ACTION, {"delivery": delivery_id})
+            # a delivery still on its schedule gets no extra attempt: its next one is already due
+        return self.public(delivery)
+
+    def public(self, delivery: dict) -> dict:
+        """A delivery as the log shows it: its attempts, and no signing secret."""
+        view = {k: v for k, v in delivery.items() if k not in ("secret", "resending")}
+        view["attempt_log"] = self._store.attempts(delivery["id"])
+        return view
+
+    def check_signature(self, delivery: dict, attempt: dict) -> str | None:
+        """What a receiver would find wrong with an attempt's signature (None: it verifies; the
+        secret is the one the delivery was signed with). "unsigned" when the platform signs nothing."""
+        full = self._store.get_delivery(delivery["id"]) or delivery
+        policy = self.policy(full.get("policy") or full["platform"])
+        if policy.verify is None:
+            return "unsigned"
+        if not attempt.get("request_headers"):
+            return "not sent"
+        try:
+            return policy.verify(full, attempt["request_headers"])
+        except Exception as exc:  # a verifier's own failure is a failed check, not a broken page
+            return f"{type(exc).__name__}: {exc}"
+
     # -- reading ---------------------------------------------------------------------------
     def log(self, platform: str | None = None) -> list[dict]:
         """Every delivery with its attempts, oldest first; signing secrets left out."""
-        out = []
-        for delivery in self._store.deliveries(platform):
-            public = {k: v for k, v in delivery.items() if k != "secret"}
-            public["attempt_log"] = self._store.attempts(delivery["id"])
-            out.append(public)
-        return out
+        return [self.public(delivery) for delivery in self._store.deliveries(platform)]
 
     def shutdown(self) -> None:
         loop = self._loop

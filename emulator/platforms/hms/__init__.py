@@ -1,4 +1,5 @@
 """100ms: rooms, recordings, recording assets, transcription and summaries."""
+from .dashboard import families
 from ...core.platform import Platform
 from .control import control_blueprint
 from .models import NAME, Hms
@@ -11,6 +12,7 @@ def banner(engine) -> list[str]:
 
 
 PLATFORM = Platform(
+    objects=families,
     name=NAME,
     title="100ms",
     api_prefix=f"/{NAME}/v2",

@@ -1,4 +1,5 @@
 """Lessonspace: spaces launched by API, sessions, transcripts and signed webhooks."""
+from .dashboard import families
 from ...core import drf
 from ...core.platform import Platform
 from .control import control_blueprint
@@ -6,6 +7,7 @@ from .models import NAME, Lessonspace
 from .routes import api_blueprint, error_body
 
 PLATFORM = Platform(
+    objects=families,
     name=NAME,
     title="Lessonspace",
     api_prefix=f"/{NAME}/v2",

@@ -1,8 +1,6 @@
 """Lessonspace's state and rules: organisations, spaces, users, sessions and transcripts. No HTTP here."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import math
 from typing import TYPE_CHECKING, Any
@@ -13,7 +11,7 @@ from ...core.clock import iso, parse_iso
 from ...core.content import Room, company_name, person_name, speech
 from ...core.errors import Conflict, Forbidden, Invalid, NotFound
 from ...core.ids import stable_int
-from ...core.webhooks import RetryPolicy
+from ...core.webhooks import RetryPolicy, hex_hmac, hex_hmac_verifier
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -41,12 +39,13 @@ HELLO = "The sun is shining and so are you \N{SUN WITH FACE}"
 
 def sign(delivery: dict, sent: float) -> dict[str, str]:
     """x-webhook-signature: hex HMAC-SHA256 of the raw body keyed with the space secret."""
-    digest = hmac.new(delivery["secret"].encode(), delivery["body"].encode(), hashlib.sha256).hexdigest()
+    digest = hex_hmac(delivery["secret"], delivery["body"])
     return {"x-webhook-signature": digest}
 
 
 # Up to 5 attempts with exponential backoff; a delivery fails on non-2xx or after 30 s.
-RETRY_POLICY = RetryPolicy(delays=(10, 20, 40, 80), timeout=30, sign=sign)
+RETRY_POLICY = RetryPolicy(delays=(10, 20, 40, 80), timeout=30, sign=sign,
+                           verify=hex_hmac_verifier("x-webhook-signature"))
 
 
 class Lessonspace:

@@ -1,4 +1,5 @@
 """MeetStream: meeting bots, callbacks, post-call audio, video and transcripts."""
+from .dashboard import families
 from ...core.platform import Platform
 from .control import control_blueprint
 from .models import NAME, MeetStream
@@ -10,6 +11,7 @@ def banner(engine) -> list[str]:
 
 
 PLATFORM = Platform(
+    objects=families,
     name=NAME,
     title="MeetStream",
     api_prefix=f"/{NAME}/api/v1",

@@ -2,8 +2,6 @@
 No HTTP here."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -13,7 +11,7 @@ from ...core.clock import iso, parse_iso
 from ...core.content import Room, person_name, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
-from ...core.webhooks import RetryPolicy
+from ...core.webhooks import RetryPolicy, hex_hmac, hex_hmac_verifier
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -48,11 +46,12 @@ SETTINGS: dict[str, Any] = {
 
 def sign(delivery: dict, sent: float) -> dict[str, str]:
     """X-MeetStream-Signature: hex HMAC-SHA256 of the raw body with the webhook secret."""
-    digest = hmac.new(delivery["secret"].encode(), delivery["body"].encode(), hashlib.sha256).hexdigest()
+    digest = hex_hmac(delivery["secret"], delivery["body"])
     return {"X-MeetStream-Signature": digest}
 
 
-RETRY_POLICY = RetryPolicy(delays=(), timeout=30, sign=sign)  # callbacks are never retried
+RETRY_POLICY = RetryPolicy(delays=(), timeout=30, sign=sign,
+                           verify=hex_hmac_verifier("X-MeetStream-Signature"))  # callbacks are never retried
 
 
 def meetstream_time(ts: float) -> str:

@@ -1,4 +1,5 @@
 """Recall.ai: bots, recordings, media artifacts, download files and Svix-signed webhooks."""
+from .dashboard import families
 from ...core.platform import Platform
 from .control import control_blueprint
 from .constants import RATE_LIMITS, fault_message
@@ -13,6 +14,7 @@ def banner(engine) -> list[str]:
 
 
 PLATFORM = Platform(
+    objects=families,
     name=NAME,
     title="Recall.ai",
     api_prefix=f"/{NAME}/api/v1",

@@ -1,4 +1,5 @@
 """SpotMe Backstage: recordings, transcripts and captions for live sessions and video breakouts."""
+from .dashboard import families
 from ...core.platform import Platform
 from ...core.ratelimit import Throttle
 from .control import control_blueprint
@@ -6,6 +7,7 @@ from .models import NAME, SpotMe
 from .routes import api_blueprint, error_body, fault_message
 
 PLATFORM = Platform(
+    objects=families,
     name=NAME,
     title="SpotMe Backstage",
     api_prefix=f"/{NAME}/api/v2",

@@ -1,0 +1,164 @@
+"""What the dashboard shows, gathered from the engine: the clock, each platform's objects, the due
+actions, the webhook deliveries with their signature checks, and the request journal. No HTTP here."""
+from __future__ import annotations
+
+import calendar
+import json
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator
+from urllib.parse import parse_qs, urlsplit
+
+from ..core.clock import iso, parse_iso
+from ..core.objects import Shown
+from ..core.webhooks import SEND_ACTION
+
+if TYPE_CHECKING:
+    from ..core.engine import Engine
+
+AMZ_DATE = "%Y%m%dT%H%M%SZ"
+JOURNAL_SHOWN = 50  # the newest requests on the page
+INBOX_SHOWN = 20  # the newest messages of each inbox
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    expires_at: str
+    seconds_left: float
+
+
+def clock(engine: "Engine") -> dict:
+    described = engine.clock.describe()
+    return {**described, "wall": iso(time.time())}
+
+
+def platforms(engine: "Engine") -> list[dict]:
+    """Each platform with its families of objects (newest first)."""
+    out = []
+    for name, platform in engine.platforms.items():
+        families = platform.objects(engine) if platform.objects else []
+        out.append({"name": name, "title": platform.title,
+                    "families": [{"name": f.name, "title": f.title, "items": list(reversed(f.items()))}
+                                 for f in families]})
+    return out
+
+
+def find(engine: "Engine", platform: str, family: str, object_id: str) -> tuple[str, Shown] | None:
+    """(the family's title, the object), or None when there is no such object."""
+    described = engine.platforms.get(platform)
+    if described is None or described.objects is None:
+        return None
+    for candidate in described.objects(engine):
+        if candidate.name == family:
+            for item in candidate.items():
+                if item.id == object_id:
+                    return candidate.title, item
+    return None
+
+
+def links(document: Any, now: float) -> list[Link]:
+    """The emulator's own download links in an API body, with the time each has left."""
+    found = []
+    for text in _strings(document):
+        parts = urlsplit(text)
+        if "/s3/" not in parts.path:
+            continue
+        query = parse_qs(parts.query)
+        try:
+            issued = calendar.timegm(time.strptime(query["X-Amz-Date"][0], AMZ_DATE))
+            expires = issued + int(query["X-Amz-Expires"][0])
+        except (KeyError, ValueError, OverflowError):
+            continue
+        found.append(Link(text, iso(expires), max(0.0, expires - now)))
+    return found
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def pretty(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def timeline(engine: "Engine", limit: int = 200) -> list[dict]:
+    """The due actions in the order they will run, each with what it will do."""
+    now = engine.clock.now()
+    out = []
+    for action in engine.store.pending_actions()[:limit]:
+        out.append({"due": iso(action["due"]), "in_seconds": max(0.0, action["due"] - now),
+                    "action": action["action"], "does": _describe(engine, action["action"], action["payload"])})
+    return out
+
+
+def _describe(engine: "Engine", action: str, payload: dict) -> str:
+    if action == SEND_ACTION:
+        delivery = engine.store.get_delivery(payload.get("delivery", ""))
+        if delivery is None:
+            return "send a webhook that no longer exists"
+        verb = "release a held" if payload.get("hold") else f"attempt {delivery['attempts'] + 1} of"
+        return f"{verb} {delivery['platform']} {delivery['event']} to {delivery['url']}"
+    platform, _, step = action.partition(".")
+    subjects = ", ".join(f"{key} {value}" for key, value in payload.items() if isinstance(value, (str, int)))
+    return f"{platform}: {step.replace('_', ' ')}" + (f" ({subjects})" if subjects else "")
+
+
+def deliveries(engine: "Engine") -> list[dict]:
+    """Every webhook delivery, newest first, each attempt with its signature check."""
+    out = []
+    for delivery in reversed(engine.webhooks.log()):
+        out.append(with_checks(engine, delivery))
+    return out
+
+
+def delivery(engine: "Engine", delivery_id: str) -> dict | None:
+    stored = engine.store.get_delivery(delivery_id)
+    return with_checks(engine, engine.webhooks.public(stored)) if stored else None
+
+
+def with_checks(engine: "Engine", delivery: dict) -> dict:
+    attempts = [{**a, "signature": engine.webhooks.check_signature(delivery, a)} for a in delivery["attempt_log"]]
+    try:
+        body = pretty(json.loads(delivery["body"]))
+    except ValueError:
+        body = delivery["body"]
+    return {**delivery, "attempt_log": attempts, "pretty_body": body}
+
+
+def inboxes(engine: "Engine") -> list[dict]:
+    out = []
+    for name in engine.store.inbox_names():
+        messages = engine.store.inbox(name)
+        out.append({"name": name, "count": len(messages), "messages": list(reversed(messages))[:INBOX_SHOWN]})
+    return out
+
+
+def requests(engine: "Engine") -> dict:
+    entries = engine.journal.entries()
+    shown = [e.public() for e in entries[-JOURNAL_SHOWN:]]
+    return {"enabled": engine.journal.enabled, "count": len(entries), "entries": list(reversed(shown))}
+
+
+def since_text(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s"
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours} h {rest // 60} min"
+
+
+def parse_when(text: str | None) -> float | None:
+    try:
+        return parse_iso(text) if text else None
+    except ValueError:
+        return None
