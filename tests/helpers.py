@@ -186,9 +186,15 @@ class MeetStreamClient:
 
     def create(self, expect: int = 201, **body) -> dict:
         answer = self.http.post(self.base + "/bots/create_bot",
-                                json={"meeting_link": "https://zoom.us/j/123456789", **body})
+                                json={"meeting_link": "https://zoom.us/j/123456789", "bot_name": "Notetaker", **body})
         assert answer.status_code == expect, answer.text
         return answer.json()
+
+    def post(self, path: str, **kwargs) -> requests.Response:
+        return self.http.post(self.base + path, **kwargs)
+
+    def status(self, bot_id: str) -> str:
+        return self.get(f"/bots/{bot_id}/status").json()["status"]
 
     def control(self, method: str, path: str, **kwargs) -> requests.Response:
         return requests.request(method, self.emulator.control_url(f"meetstream/{path}"), **kwargs)

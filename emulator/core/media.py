@@ -1,4 +1,5 @@
-"""Small media files that real tools open: WAV audio and MP4 video with sound.
+"""Small media files that real tools open: WAV audio, MP4 video with sound, WebM (Opus audio or
+VP8 video, encoded with PyAV's libopus and libvpx) and PNG pictures.
 
 The MP4 is an ISO base media file with an uncompressed video track (RGB, one frame a second) and
 an uncompressed audio track (8-bit PCM): no encoder is needed, and ffprobe, ffmpeg and players
@@ -14,6 +15,7 @@ import math
 import random
 import struct
 import wave
+import zlib
 from functools import lru_cache
 
 MAX_MEDIA_SECONDS = 30
@@ -148,11 +150,104 @@ def raw_pcm(duration: float, seed: int = 0, rate: int = 16000) -> bytes:
     return pcm.tobytes()
 
 
-CONTENT_TYPES = {"mp4": "video/mp4", "wav": "audio/wav", "mp3": "audio/mpeg", "raw": "application/octet-stream"}
+FULL_WAV_RATE = 8000
+MAX_FULL_WAV_SECONDS = 2 * 3600
+
+
+def full_wav(duration: float, seed: int = 0) -> bytes:
+    """A WAV as long as the meeting (up to two hours), 8 kHz mono 16-bit: for a vendor whose API
+    hands out byte offsets into its audio file (MeetStream's speaker timeline). Built a second at a
+    time from two precomputed seconds, so an hour takes milliseconds."""
+    seconds = max(1, min(int(math.ceil(duration)), MAX_FULL_WAV_SECONDS))
+    rate = FULL_WAV_RATE
+    loud, quiet = (_second_pcm(rate, seed, level) for level in (0.5, 0.02))
+    frames = b"".join(quiet if (second + seed) % 4 == 0 else loud for second in range(seconds))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames)
+    return out.getvalue()
+
+
+def _second_pcm(rate: int, seed: int, level: float) -> bytes:
+    one = _tone(1, rate, seed)  # the first second is always "speaking": scale it to the level wanted
+    pcm = array("h", (int(v / 0.5 * level * 32767) for v in one))
+    if sys.byteorder == "big":
+        pcm.byteswap()
+    return pcm.tobytes()
+
+
+def webm_opus(duration: float, seed: int = 0) -> bytes:
+    """WebM with one Opus track, 48 kHz mono at 48 kbit/s (MeetStream's per-participant audio)."""
+    import av  # here, not at import: serve starts fast
+
+    rate, frame = 48000, 960
+    pcm = array("h", (int(v * 32767) for v in _tone(media_seconds(duration), rate, seed)))
+    if sys.byteorder == "big":
+        pcm.byteswap()
+    out = io.BytesIO()
+    with av.open(out, mode="w", format="webm") as container:
+        stream = container.add_stream("libopus", rate=rate, layout="mono")
+        stream.bit_rate = 48000
+        for start in range(0, len(pcm) - frame + 1, frame):
+            chunk = av.AudioFrame(format="s16", layout="mono", samples=frame)
+            chunk.planes[0].update(pcm[start:start + frame].tobytes())
+            chunk.sample_rate, chunk.pts = rate, start
+            for packet in stream.encode(chunk):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return out.getvalue()
+
+
+def webm_vp8(duration: float, seed: int = 0, size: tuple[int, int] = (640, 360)) -> bytes:
+    """WebM with one VP8 video track at 15 frames a second, no sound (a webcam or a screenshare)."""
+    import av
+
+    width, height = size
+    rng = random.Random(seed)
+    shade = [rng.randrange(40, 200) for _ in range(3)]
+    out = io.BytesIO()
+    with av.open(out, mode="w", format="webm") as container:
+        stream = container.add_stream("libvpx", rate=15, options={"deadline": "realtime", "cpu-used": "8"})
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        for index in range(media_seconds(duration) * 15):
+            picture = av.VideoFrame(width, height, "yuv420p")
+            for plane, value in zip(picture.planes, shade):
+                plane.update(bytes([(value + index // 15 * 9) % 256]) * plane.buffer_size)
+            picture.pts = index
+            for packet in stream.encode(picture):
+                container.mux(packet)
+        for packet in stream.encode(None):
+            container.mux(packet)
+    return out.getvalue()
+
+
+def png(seed: int = 0, size: tuple[int, int] = (320, 180)) -> bytes:
+    """A PNG picture (a meeting screenshot): a plain frame in a colour of the seed."""
+    width, height = size
+    rng = random.Random(seed)
+    pixel = bytes(rng.randrange(256) for _ in range(3))
+    rows = b"".join(b"\x00" + pixel * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+CONTENT_TYPES = {"mp4": "video/mp4", "wav": "audio/wav", "mp3": "audio/mpeg", "raw": "application/octet-stream",
+                 "full_wav": "audio/wav", "webm_opus": "audio/webm", "webm_vp8": "video/webm", "png": "image/png"}
 
 
 @lru_cache(maxsize=16)
 def render(kind: str, duration: float, seed: int) -> bytes:
     """The bytes of a media file from its recipe (recently made ones are kept for repeat downloads)."""
-    maker = {"mp4": mp4, "wav": wav, "mp3": mp3, "raw": raw_pcm}[kind]
+    if kind == "png":
+        return png(seed)
+    maker = {"mp4": mp4, "wav": wav, "mp3": mp3, "raw": raw_pcm, "full_wav": full_wav, "webm_opus": webm_opus,
+             "webm_vp8": webm_vp8}[kind]
     return maker(duration, seed)

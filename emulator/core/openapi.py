@@ -94,7 +94,8 @@ def _paths(app: "Flask", bundler: Bundler, platform: str | None, blueprints: set
             if op.request:
                 # Where an empty body is read as {}, the body is required only if {} is not valid.
                 owner, _, name = op.request.rpartition("/")
-                required = bodies_required or bool(bundler.catalogue.errors(owner or folder, name, {}))
+                required = (bodies_required and not op.optional_body) or bool(
+                    bundler.catalogue.errors(owner or folder, name, {}))
                 entry["requestBody"] = {"required": required, "content": {
                     "application/json": {"schema": bundler.ref(folder, op.request)}}}
             if op.auth and platform is not None:

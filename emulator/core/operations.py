@@ -28,15 +28,17 @@ class Operation:
     auth: bool = True
     description: str = ""
     media: dict[int, str] = field(default_factory=dict)  # status -> media type when not JSON
+    optional_body: bool = False  # the body may be left out (the vendor then applies defaults)
 
 
 def operation(summary: str, responses: dict[int, str | None], *, request: str | None = None,
               query: tuple[Param, ...] = (), auth: bool = True, description: str = "",
-              media: dict[int, str] | None = None) -> Callable[[F], F]:
+              media: dict[int, str] | None = None, optional_body: bool = False) -> Callable[[F], F]:
     """Mark a view with what the OpenAPI document should say about it."""
 
     def mark(view: F) -> F:
-        view.__openapi__ = Operation(summary, responses, request, tuple(query), auth, description, media or {})
+        view.__openapi__ = Operation(summary, responses, request, tuple(query), auth, description, media or {},
+                                     optional_body)
         return view
 
     return mark

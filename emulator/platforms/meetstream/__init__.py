@@ -1,9 +1,12 @@
-"""MeetStream: meeting bots, callbacks, post-call audio, video and transcripts."""
-from .dashboard import families
+"""MeetStream: meeting bots, callbacks, post-call media and transcripts, calendars, MIA agents and
+account integrations."""
 from ...core.platform import Platform
 from .control import control_blueprint
-from .models import NAME, MeetStream
-from .routes import api_blueprint, error_body
+from .dashboard import families
+from .constants import NAME
+from .http import error_body
+from .models import MeetStream
+from .routes import api_blueprint
 
 
 def banner(engine) -> list[str]:
@@ -21,7 +24,8 @@ PLATFORM = Platform(
     control=control_blueprint,
     auth_header="Authorization: Token <any API key>",
     security_scheme={"type": "apiKey", "in": "header", "name": "Authorization", "description": "`Token <API key>`"},
-    description="Meeting bots with callbacks, post-call audio, video and transcripts, as documented by MeetStream "
+    description="Meeting bots with callbacks, post-call media and transcripts, calendars, MIA agents and account "
+                "integrations, as documented by MeetStream "
                 "(api.meetstream.ai/api/v1).",
     contract=f"{__name__}.contract",
     banner=banner,

@@ -17,8 +17,8 @@ WEBHOOK_SECRET = "ms_whsec_emulator_secret"
 AUDIO_LINK, VIDEO_LINK, TRANSCRIPT_LINK = 3600, 600, 3600
 ORDER = ["Scheduled", "Joining", "InWaitingRoom", "InMeeting", "Recording", "Leaving"]
 TERMINAL = {"Stopped", "NotAllowed", "Denied", "Error", "Done"}
-EVENTS = ["bot.joining", "bot.inmeeting", "bot.recording", "bot.leaving", "bot.stopped", "audio.processed",
-          "video.processed", "transcription.processed", "bot.done"]
+EVENTS = ["bot.joining", "bot.inmeeting", "bot.recording", "bot.leaving", "bot.stopped", "manifest.completed",
+          "audio.processed", "transcription.processed", "video.processed", "bot.done"]
 
 
 def auth_headers(api_key: str) -> dict[str, str]:
@@ -34,7 +34,7 @@ def schema_of(event: str) -> str:
 
 
 def verify(message: dict, secret: str) -> bool:
-    """X-MeetStream-Signature: hex HMAC-SHA256 of the raw body (a "sha256=" prefix is allowed)."""
+    """X-MeetStream-Signature: "sha256=" and the hex HMAC-SHA256 of the raw body (the SDKs accept it bare too)."""
     given = next((v for k, v in message["headers"].items() if k.lower() == "x-meetstream-signature"), "")
     expected = hmac.new(secret.encode(), message["body"].encode(), hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, given.removeprefix("sha256="))
@@ -46,7 +46,7 @@ def webhook_links(message: dict) -> list:
 
 def _create(target: Target, **body) -> dict:
     answer = target.http.post(f"{target.api_base}/bots/create_bot",
-                              json={"meeting_link": "https://meet.google.com/abc-defg-hij", **body})
+                              json={"meeting_link": "https://meet.google.com/abc-defg-hij", "bot_name": "Contract", **body})
     assert answer.status_code == 201, answer.text
     return answer.json()
 
@@ -68,12 +68,13 @@ def api_links(target: Target) -> list[tuple[str, float, int]]:
     _through_the_call(target)
     now = target.control.now()
     links = []
-    for path, lifetime in (("get_audio", AUDIO_LINK), ("get_video", VIDEO_LINK)):
+    for path, field, lifetime in (("get_audio", "audio_url", AUDIO_LINK), ("get_video", "video_url", VIDEO_LINK)):
         answer = target.http.get(f"{target.api_base}/bots/{bot['bot_id']}/{path}")
         assert answer.status_code == 200, answer.text
-        links.append((answer.json()["url"], now, lifetime))
+        links.append((answer.json()[field], now, lifetime))
     runs = target.http.get(f"{target.api_base}/bots/{bot['bot_id']}/transcriptions").json()["transcriptions"]
-    links += [(run["download_urls"]["json"], now, TRANSCRIPT_LINK) for run in runs if run["download_urls"]]
+    links += [(run["download_urls"][kind], now, TRANSCRIPT_LINK) for run in runs if run["download_urls"]
+              for kind in ("raw_transcript", "processed_transcript")]
     return links
 
 
@@ -94,7 +95,8 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
         @rule(video=st.booleans())
         def create(self, video: bool) -> None:
             bot = _create(target, video_required=video, callback_url=target.control.inbox_url(self.inbox))
-            self.statuses[bot["bot_id"]] = bot["status"]
+            assert bot["status"] == "Active"  # create_bot's BotResponse; the status endpoint has the real one
+            self.statuses[bot["bot_id"]] = "Scheduled"
 
         @rule(outcome=st.sampled_from(["deny", "fail", "kick", "everyone_leaves", "admit"]))
         def force(self, outcome: str) -> None:

@@ -1,4 +1,5 @@
-"""MeetStream simulation endpoints under ``/_emulator/meetstream/``."""
+"""MeetStream simulation endpoints under ``/_emulator/meetstream/``: force what happens to a bot,
+and add or move calendar events (what a calendar's owner would do)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,7 +10,8 @@ from flask import Blueprint, Response
 from ...control.routes import control_body, platform_control
 from ...core.http import json_response
 from ...core.operations import operation
-from .models import NAME, SETTINGS, MeetStream
+from .constants import NAME, SETTINGS
+from .models import MeetStream
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -22,10 +24,28 @@ def control_blueprint(engine: "Engine") -> Blueprint:
     bp = platform_control(engine, NAME, SETTINGS, "MeetStream")
 
     @bp.post("/bots/<uuid:bot_id>/force")
-    @operation("Force what happens to a bot: admit, deny, fail, kick, everyone_leaves, permission_denied",
-               {200: "bot", 400: ERR, 404: ERR, 409: ERR}, request="control.force.request")
+    @operation("Force what happens to a bot: admit, deny, fail, kick, everyone_leaves, permission_denied, "
+               "streaming_error (bot.error), transcription_fails", {200: "bot.status.response", 400: ERR, 404: ERR,
+                                                                    409: ERR},
+               request="control.force.request")
     def force(bot_id: UUID) -> Response:
         options = control_body(engine, "control.force.request", NAME)
-        return json_response(model.view(model.force(str(bot_id), options["outcome"])))
+        bot = model.force(str(bot_id), options["outcome"], options.get("message"))
+        return json_response({"bot_id": bot["bot_id"], "status": bot["status"],
+                              "custom_attributes": bot["custom_attributes"]})
+
+    @bp.post("/calendar/events")
+    @operation("Add an event to an API key's connected calendar", {201: "event", 400: ERR, 409: ERR},
+               request="control.event.request")
+    def add_event() -> Response:
+        body = control_body(engine, "control.event.request", NAME)
+        return json_response(model.add_event(body.pop("api_key"), body), 201)
+
+    @bp.patch("/calendar/events/<event_id>")
+    @operation("Move, relink, rename or cancel an event; its scheduled bots follow", {200: "event", 400: ERR,
+                                                                                       404: ERR},
+               request="control.event.update.request")
+    def move_event(event_id: str) -> Response:
+        return json_response(model.move_event(event_id, control_body(engine, "control.event.update.request", NAME)))
 
     return bp

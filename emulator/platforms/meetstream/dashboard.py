@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
-from .models import BOT, NAME, TRANSCRIPT
+from .constants import BOT, NAME, TRANSCRIPT
 from .routes import details
 
 if TYPE_CHECKING:
