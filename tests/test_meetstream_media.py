@@ -197,6 +197,11 @@ def test_a_failed_transcription_reports_500_and_bot_done_carries_it(ms, receiver
     [run] = ms.get(f"/bots/{bot['bot_id']}/transcriptions").json()["transcriptions"]
     assert run["status"] == "Failed"
     assert ms.get(f"/transcript/{bot['transcript_id']}/get_transcript").status_code == 404
+    finished = ms.create(recording_config=DEEPGRAM, video_required=False)
+    ms.emulator.advance(CALL + POST_CALL)
+    again = ms.control("POST", f"bots/{finished['bot_id']}/force", json={"outcome": "transcription_fails"})
+    assert again.status_code == 409  # a finished transcript cannot be made to fail
+    assert ms.get(f"/bots/{finished['bot_id']}/transcriptions").json()["transcriptions"][0]["status"] == "Success"
 
 
 def test_live_transcription_chunks_are_flat_interim_then_final(ms, receiver):

@@ -154,11 +154,23 @@ FULL_WAV_RATE = 8000
 MAX_FULL_WAV_SECONDS = 2 * 3600
 
 
+FULL_WAV_HEADER = 44  # the standard library's wave module writes a plain 44-byte RIFF header
+
+
+def full_wav_seconds(duration: float) -> int:
+    return max(1, min(int(math.ceil(duration)), MAX_FULL_WAV_SECONDS))
+
+
+def full_wav_size(duration: float) -> int:
+    """The byte length of ``full_wav(duration)``, without making it."""
+    return FULL_WAV_HEADER + 2 * FULL_WAV_RATE * full_wav_seconds(duration)
+
+
 def full_wav(duration: float, seed: int = 0) -> bytes:
     """A WAV as long as the meeting (up to two hours), 8 kHz mono 16-bit: for a vendor whose API
     hands out byte offsets into its audio file (MeetStream's speaker timeline). Built a second at a
     time from two precomputed seconds, so an hour takes milliseconds."""
-    seconds = max(1, min(int(math.ceil(duration)), MAX_FULL_WAV_SECONDS))
+    seconds = full_wav_seconds(duration)
     rate = FULL_WAV_RATE
     loud, quiet = (_second_pcm(rate, seed, level) for level in (0.5, 0.02))
     frames = b"".join(quiet if (second + seed) % 4 == 0 else loud for second in range(seconds))

@@ -220,8 +220,8 @@ class Store:
         rows = self._rows("SELECT MIN(due) FROM timeline")
         return rows[0][0]
 
-    def pending_actions(self) -> list[dict]:
-        rows = self._rows("SELECT due, action, payload FROM timeline ORDER BY due, seq")
+    def pending_actions(self, limit: int = -1) -> list[dict]:
+        rows = self._rows("SELECT due, action, payload FROM timeline ORDER BY due, seq LIMIT ?", (limit,))
         return [{"due": r[0], "action": r[1], "payload": json.loads(r[2])} for r in rows]
 
     # -- files -----------------------------------------------------------------------------

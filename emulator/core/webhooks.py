@@ -441,8 +441,9 @@ class Dispatcher:
 
     def check_signature(self, delivery: dict, attempt: dict) -> str | None:
         """What a receiver would find wrong with an attempt's signature (None: it verifies; the
-        secret is the one the delivery was signed with). "unsigned" when the platform signs nothing."""
-        full = self._store.get_delivery(delivery["id"]) or delivery
+        secret is the one the delivery was signed with). "unsigned" when the platform signs nothing.
+        ``delivery`` may be the log's view (no secret): then the stored one is read."""
+        full = delivery if "secret" in delivery else (self._store.get_delivery(delivery["id"]) or delivery)
         policy = self.policy(full.get("policy") or full["platform"])
         if policy.verify is None:
             return "unsigned"
@@ -452,6 +453,12 @@ class Dispatcher:
             return policy.verify(full, attempt["request_headers"])
         except Exception as exc:  # a verifier's own failure is a failed check, not a broken page
             return f"{type(exc).__name__}: {exc}"
+
+    def checked(self, delivery: dict) -> dict:
+        """A stored delivery as the log shows it, each attempt with its signature check."""
+        view = self.public(delivery)
+        view["attempt_log"] = [{**a, "signature": self.check_signature(delivery, a)} for a in view["attempt_log"]]
+        return view
 
     # -- reading ---------------------------------------------------------------------------
     def log(self, platform: str | None = None) -> list[dict]:

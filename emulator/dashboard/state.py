@@ -93,7 +93,7 @@ def timeline(engine: "Engine", limit: int = 200) -> list[dict]:
     """The due actions in the order they will run, each with what it will do."""
     now = engine.clock.now()
     out = []
-    for action in engine.store.pending_actions()[:limit]:
+    for action in engine.store.pending_actions(limit):
         out.append({"due": iso(action["due"]), "in_seconds": max(0.0, action["due"] - now),
                     "action": action["action"], "does": _describe(engine, action["action"], action["payload"])})
     return out
@@ -113,24 +113,20 @@ def _describe(engine: "Engine", action: str, payload: dict) -> str:
 
 def deliveries(engine: "Engine") -> list[dict]:
     """Every webhook delivery, newest first, each attempt with its signature check."""
-    out = []
-    for delivery in reversed(engine.webhooks.log()):
-        out.append(with_checks(engine, delivery))
-    return out
+    return [_pretty_body(engine.webhooks.checked(d)) for d in reversed(engine.store.deliveries())]
 
 
 def delivery(engine: "Engine", delivery_id: str) -> dict | None:
     stored = engine.store.get_delivery(delivery_id)
-    return with_checks(engine, engine.webhooks.public(stored)) if stored else None
+    return _pretty_body(engine.webhooks.checked(stored)) if stored else None
 
 
-def with_checks(engine: "Engine", delivery: dict) -> dict:
-    attempts = [{**a, "signature": engine.webhooks.check_signature(delivery, a)} for a in delivery["attempt_log"]]
+def _pretty_body(delivery: dict) -> dict:
     try:
         body = pretty(json.loads(delivery["body"]))
     except ValueError:
         body = delivery["body"]
-    return {**delivery, "attempt_log": attempts, "pretty_body": body}
+    return {**delivery, "pretty_body": body}
 
 
 def inboxes(engine: "Engine") -> list[dict]:

@@ -258,11 +258,16 @@ class Bots:
                 # not terminal: the bot stays, only live transcription is hit (bot.error has no status_code)
                 self._event(bot, "bot.error", {"bot_status": "InMeeting", "message": message or
                             "Streaming transcription error: upstream provider refused the connection"})
-            elif outcome == "transcription_fails" and bot["transcript_id"] and status in (*ACTIVE, "Leaving", "Stopped"):
+            elif outcome == "transcription_fails" and self._run_pending(bot):
                 self._transcript_status(bot["transcript_id"], "failing", message)
             else:
                 raise Conflict(f"Cannot {outcome} a bot whose status is {status}.")
             return self.bot(bot_id)
+
+    def _run_pending(self, bot: dict) -> bool:
+        """Whether the bot's transcription run has yet to finish (so it can still be made to fail)."""
+        record = self.store.get(TRANSCRIPT, bot["transcript_id"]) if bot["transcript_id"] else None
+        return record is not None and record["status"] == "processing"
 
     def _leave(self, bot: dict, reason: str) -> None:
         bot["stop"] = reason

@@ -57,7 +57,7 @@ class Calendars:
             events = cancelled = 0
             for calendar in found:
                 for event in self.store.find(EVENT, calendar["calendar_id"]):
-                    cancelled += self._cancel_bots(api_key, event["id"], None)
+                    cancelled += self._cancel_bots(event["id"])
                     self.store.delete(EVENT, event["id"])
                     events += 1
                 self.store.delete(CALENDAR, calendar["calendar_id"])
@@ -131,7 +131,7 @@ class Calendars:
             event["updated_at"] = self.clock.now()
             if changes.get("is_deleted"):
                 event["is_deleted"] = True
-                self._cancel_bots(event["api_key"], event_id, None)
+                self._cancel_bots(event_id)
             self.store.put(EVENT, event_id, event, event["calendar_id"])
             for schedule in self.store.find(SCHEDULE, event_id):
                 bot = self.store.get(BOT, schedule["bot_id"])
@@ -251,7 +251,7 @@ class Calendars:
             self.store.delete(BOT, bot["bot_id"])
         self.store.delete(SCHEDULE, schedule["schedule_id"])
 
-    def _cancel_bots(self, api_key: str, event_id: str, since: float | None) -> int:
+    def _cancel_bots(self, event_id: str) -> int:
         waiting = [s for s in self.store.find(SCHEDULE, event_id) if self._waiting(s)]
         for schedule in waiting:
             self._drop_bot(schedule)

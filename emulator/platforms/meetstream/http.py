@@ -9,7 +9,7 @@ from flask import g, request
 
 from ...core.errors import ApiError
 from ...core.http import read_json
-from ...core.operations import query_errors
+from ...core.operations import operation, query_errors
 from ...core.schemas import json_path
 from .constants import NAME
 
@@ -77,8 +77,6 @@ class Http:
 
     def route(self, bp, path: str, summary: str, responses: dict, method: str = "GET", **marks) -> Callable:
         """An authenticated API route under /api/v1 with its OpenAPI operation."""
-        from ...core.operations import operation
-
         def register(view: Callable) -> Callable:
             rule = bp.route(f"/api/v1{path}", methods=[method], endpoint=view.__name__)
             return rule(operation(summary, {**responses, **AUTH}, **marks)(self.authenticated(view)))

@@ -11,7 +11,6 @@ from ...core.clock import iso
 from ...core.ids import stable_int
 from .constants import AUDIO_LINK, BOT, NAME, STREAM_LINK, VIDEO_LINK
 
-WAV_HEADER = 44
 SCREENSHOT_EVERY = 300  # seconds of recording between screenshots
 
 
@@ -203,12 +202,12 @@ class Media:
         if bot["media"] is None:
             return None
         seconds = self.recorded_seconds(bot)
-        rate = media.FULL_WAV_RATE
-        total = WAV_HEADER + 2 * rate * max(1, min(int(-(-seconds // 1)), media.MAX_FULL_WAV_SECONDS))
+        rate, total = media.FULL_WAV_RATE, media.full_wav_size(seconds)
         people = {p["name"]: p for p in bot["participants"]}
         chunks = []
         for segment in self.segments(bot, seconds, bot["provider"]):
-            start, end = (WAV_HEADER + 2 * int(round(t * rate)) for t in (segment["start_time"], segment["end_time"]))
+            start, end = (media.FULL_WAV_HEADER + 2 * int(round(t * rate))
+                          for t in (segment["start_time"], segment["end_time"]))
             if end > total:
                 break
             person = people.get(segment["speaker"])
