@@ -49,10 +49,6 @@ _VALIDATORS: dict[int, Any] = {}  # id of a Param (they live as long as the rout
 
 def query_errors(view: Callable[..., Any], args: Any) -> list[str]:
     """Problems with the query string against the view's declared parameters, each naming its parameter."""
-    from jsonschema import Draft202012Validator
-
-    from .schemas import FORMATS
-
     op: Operation | None = getattr(view, "__openapi__", None)
     problems = []
     for param in op.query if op else ():
@@ -61,26 +57,36 @@ def query_errors(view: Callable[..., Any], args: Any) -> list[str]:
             if param.required:
                 problems.append(f"{param.name}: is required")
             continue
-        if len(values) > 1:
+        schema = param.schema
+        if schema.get("type") == "array":  # repeated values (?status=a&status=b), each checked on its own
+            schema = schema.get("items", {})
+        elif len(values) > 1:
             problems.append(f"{param.name}: given {len(values)} times, expected once")
             continue
-        value: Any = values[0]
-        kind = param.schema.get("type")
-        try:
-            if kind == "integer":
-                value = int(value)
-            elif kind == "number":
-                value = float(value)
-            elif kind == "boolean":
-                if value not in ("true", "false"):
-                    raise ValueError
-                value = value == "true"
-        except ValueError:
-            problems.append(f"{param.name}: {values[0]!r} is not a valid {kind}")
-            continue
-        validator = _VALIDATORS.get(id(param))
-        if validator is None:  # compiled once per declared parameter, not per request
-            validator = _VALIDATORS[id(param)] = Draft202012Validator(param.schema, format_checker=FORMATS)
-        for error in validator.iter_errors(value):
-            problems.append(f"{param.name}: {error.message}")
+        for raw in values:
+            problems += _value_errors(param, schema, raw)
     return problems
+
+
+def _value_errors(param: Param, schema: dict, raw: str) -> list[str]:
+    from jsonschema import Draft202012Validator
+
+    from .schemas import FORMATS
+
+    value: Any = raw
+    kind = schema.get("type")
+    try:
+        if kind == "integer":
+            value = int(value)
+        elif kind == "number":
+            value = float(value)
+        elif kind == "boolean":
+            if value not in ("true", "false"):
+                raise ValueError
+            value = value == "true"
+    except ValueError:
+        return [f"{param.name}: {raw!r} is not a valid {kind}"]
+    validator = _VALIDATORS.get(id(param))
+    if validator is None:  # compiled once per declared parameter, not per request
+        validator = _VALIDATORS[id(param)] = Draft202012Validator(schema, format_checker=FORMATS)
+    return [f"{param.name}: {error.message}" for error in validator.iter_errors(value)]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from ...core.clock import iso, parse_iso
 from ...core.content import person_name
-from ...core.errors import Conflict, Invalid, NotFound
+from ...core.errors import Conflict, DomainError, Invalid, NotFound
 from ...core.tenancy import current_tenant, visible
 from . import files
 from . import meeting_url as urls
-from .constants import ARTIFACT, BOT, IDEMPOTENCY, LEAVE_DEFAULTS, MESSAGES, NAME, RECORDING
+from .constants import (ADHOC_NOTICE, ADHOC_POOL, ARTIFACT, BOT, IDEMPOTENCY, LEAVE_DEFAULTS, MESSAGES, NAME, RECORDING,
+                        UNANNOUNCED, fault_message)
+
+
+class PoolExhausted(DomainError):
+    status = 507
 
 
 class Bots:
@@ -25,6 +30,10 @@ class Bots:
             join_at = parse_iso(body["join_at"]) if body.get("join_at") else None
             if join_at is not None and join_at < now:
                 raise Invalid("join_at must be in the future.", {"join_at": ["join_at must be in the future."]})
+            # Recall: a bot scheduled less than 10 minutes ahead is an ad-hoc bot, taken from the pool now.
+            adhoc = join_at is None or join_at - now < ADHOC_NOTICE
+            if adhoc:
+                self._claim_adhoc_bot(now)
             config = self._recording_config(body.get("recording_config"))
             bot = {
                 "id": self._uuid("bot"), "meeting_url": parsed, "meeting_url_raw": body["meeting_url"],
@@ -42,9 +51,25 @@ class Bots:
                 self.store.put(IDEMPOTENCY, ":".join(idempotency), {"bot_id": bot["id"], "at": now})
             if join_at is None:
                 self._on_dispatch({"bot": bot["id"]})
+            elif adhoc:
+                bot["dispatched"] = True  # already on its way: it can no longer be changed or deleted
+                self.store.put(BOT, bot["id"], bot)
+                self.engine.timeline.at(join_at, f"{NAME}.join", {"bot": bot["id"], "join_at": join_at})
             else:
                 self._schedule_join(bot["id"], join_at)
             return 201, self.bot(bot["id"])
+
+    def _claim_adhoc_bot(self, now: float) -> None:
+        """The ad-hoc pool: with ``adhoc_pool`` set, that many ad-hoc bots per ``adhoc_pool_refill_seconds``
+        of emulator time; the next one is a 507 until the pool refills."""
+        size = self.setting("adhoc_pool")
+        if size is None:
+            return
+        window = self.setting("adhoc_pool_refill_seconds")
+        claims = [t for t in (self.store.get(ADHOC_POOL, "claims") or {"at": []})["at"] if now - t < window]
+        if len(claims) >= size:
+            raise PoolExhausted(fault_message(507, None))
+        self.store.put(ADHOC_POOL, "claims", {"at": claims + [now]})
 
     def _recording_config(self, given: dict | None) -> dict:
         config = {"transcript": None, "realtime_endpoints": [], "retention": {"type": "timed", "hours": 168},
@@ -120,6 +145,8 @@ class Bots:
         bot["status_changes"].append({"code": code, "message": MESSAGES.get(code, code), "created_at": iso(now),
                                       "sub_code": sub_code})
         self.store.put(BOT, bot["id"], bot)
+        if code in UNANNOUNCED:
+            return
         self._webhook(f"bot.{code}", {"data": {"code": code, "sub_code": sub_code, "updated_at": iso(now)},
                                       "bot": {"id": bot["id"], "metadata": bot["metadata"]}})
 

@@ -8,7 +8,9 @@ from ...core import drf
 from ...core.ratelimit import Throttle
 
 NAME = "recall"
-BOT, RECORDING, ARTIFACT, IDEMPOTENCY = (f"{NAME}.{k}" for k in ("bot", "recording", "artifact", "idempotency"))
+BOT, RECORDING, ARTIFACT, IDEMPOTENCY, ADHOC_POOL = (
+    f"{NAME}.{k}" for k in ("bot", "recording", "artifact", "idempotency", "adhoc_pool"))
+ADHOC_NOTICE = 600  # a join_at closer than this makes an ad-hoc bot (Recall: schedule "at least 10 minutes in advance")
 LINK_LIFETIME = 6 * 3600  # every download_url, minted fresh on every read
 ARTIFACT_KINDS = ("transcript", "video_mixed", "audio_mixed", "video_separate", "audio_separate",
                   "participant_events", "meeting_metadata")
@@ -20,12 +22,16 @@ LEAVE_DEFAULTS = {"waiting_room_timeout": 1200, "noone_joined_timeout": 1200,
                   "everyone_left_timeout": {"timeout": 2, "activate_after": None},
                   "in_call_not_recording_timeout": 3600, "recording_permission_denied_timeout": 30,
                   "silence_detection": {"timeout": 3600, "activate_after": 1200},
-                  "bot_detection": {"using_participant_events": {"timeout": 600, "activate_after": 1200}}}
+                  "bot_detection": {"using_participant_events": {"timeout": 600, "activate_after": 1200},
+                                    # the docs give timeout and activate_after; the OpenAPI also requires matches
+                                    "using_participant_names": {"timeout": 3600, "activate_after": 1200, "matches": []}}}
 MESSAGES = {"joining_call": "Bot is joining the call", "in_waiting_room": "Bot is in the waiting room",
             "in_call_not_recording": "Bot joined the call", "recording_permission_allowed": "Recording permission granted",
             "recording_permission_denied": "Recording permission denied", "in_call_recording": "Bot is recording",
             "call_ended": "Bot left the call", "done": "Recording processed", "fatal": "Bot could not join",
             "media_expired": "Media expired"}
+# Statuses a bot reaches without a webhook: Recall's Svix catalogue has no bot.media_expired event.
+UNANNOUNCED = frozenset({"media_expired"})
 SETTINGS: dict[str, Any] = {
     "webhook_endpoints": [],  # workspace webhook URLs (Svix-signed)
     "api_keys": [],  # when given, only these keys are valid (others: 401); empty: any non-empty key
@@ -37,6 +43,8 @@ SETTINGS: dict[str, Any] = {
     "processing_seconds": 60,  # call end to media done
     "transcript_seconds": 120,  # async transcript creation to done
     "waiting_room_seconds": 600,  # how long a waiting-room scenario keeps the bot out
+    "adhoc_pool": None,  # ad-hoc bots available per refill window (None: never exhausted); then 507
+    "adhoc_pool_refill_seconds": 60,
     "rate_limit": False,  # Recall's documented limits (RATE_LIMITS) when on
 }
 

@@ -1,4 +1,6 @@
-"""Meeting URLs parsed into Recall's platform objects (Zoom, Google Meet, Microsoft Teams)."""
+"""Meeting URLs parsed into Recall's platform objects: Zoom, Google Meet, Microsoft Teams (business and
+live), Webex (meeting and personal room) and GoTo Meeting, in the shapes of Recall's ``MeetingUrl``
+schema and its "Meeting URLs" page."""
 from __future__ import annotations
 
 import json
@@ -36,9 +38,50 @@ def parse(url: str) -> dict:
         if not MEET_CODE.match(code):
             raise _invalid("Google Meet URLs look like https://meet.google.com/abc-defg-hij.")
         return {"meeting_id": code, "platform": "google_meet"}
-    if host in ("teams.microsoft.com", "teams.live.com"):
+    if host == "teams.live.com":
+        return _teams_live(parts.path, query)
+    if host == "teams.microsoft.com":
         return _teams(parts.path, query)
-    raise _invalid("Unsupported meeting URL: use a Zoom, Google Meet or Microsoft Teams link.")
+    if host.endswith(".webex.com"):
+        return _webex(host, parts.path, query)
+    if host in GOTO_HOSTS:
+        return _goto(parts.path)
+    raise _invalid("Unsupported meeting URL: use a Zoom, Google Meet, Microsoft Teams, Webex or GoTo Meeting link.")
+
+
+GOTO_HOSTS = ("meet.goto.com", "app.goto.com", "global.gotomeeting.com", "www.gotomeeting.com", "gotomeeting.com")
+
+
+def _webex(host: str, path: str, query: dict) -> dict:
+    """``https://acme.webex.com/acme/j.php?MTID=m…`` (a meeting) or ``https://acme.webex.com/meet/jane``
+    (a personal room). ``meeting_path`` is the URL's path without its leading slash."""
+    subdomain = host.removesuffix(".webex.com")
+    mtid = (query.get("MTID") or query.get("mtid") or [None])[0]
+    if mtid:
+        return {"meeting_subdomain": subdomain, "meeting_mtid": mtid, "meeting_path": path.lstrip("/"),
+                "platform": "webex"}
+    room = re.match(r"^/(?:meet|join)/([^/?]+)", path)
+    if room:
+        return {"meeting_subdomain": subdomain, "meeting_personal_room_id": room.group(1), "platform": "webex"}
+    raise _invalid("Webex meeting URLs look like https://<site>.webex.com/<site>/j.php?MTID=<id> or "
+                   "https://<site>.webex.com/meet/<room>.")
+
+
+def _goto(path: str) -> dict:
+    match = re.match(r"^/(?:join/)?(\d{9,})", path)
+    if not match:
+        raise _invalid("GoTo Meeting URLs look like https://meet.goto.com/<meeting id>.")
+    return {"meeting_id": match.group(1), "platform": "goto_meeting"}
+
+
+def _teams_live(path: str, query: dict) -> dict:
+    """Teams for personal use: ``https://teams.live.com/meet/<id>?p=<password>``."""
+    match = re.match(r"^/meet/(\d+)", path)
+    if not match:
+        raise _invalid("Teams (personal) meeting URLs look like https://teams.live.com/meet/<id>.")
+    return {"meeting_id": match.group(1), "meeting_password": (query.get("p") or [None])[0], "organizer_id": None,
+            "tenant_id": None, "message_id": None, "thread_id": None, "business_meeting_id": None,
+            "business_meeting_password": None, "platform": "microsoft_teams_live"}
 
 
 def _teams(path: str, query: dict) -> dict:

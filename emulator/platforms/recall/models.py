@@ -43,8 +43,9 @@ def svix_verify(delivery: dict, headers: dict) -> str | None:
     return "svix-signature does not match the body signed with the endpoint secret"
 
 
-# Svix: immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; a 15 s timeout.
-SVIX_POLICY = RetryPolicy(delays=(0, 5, 300, 1800, 7200, 18000, 36000, 36000), timeout=15, sign=svix_sign,
+# Svix: eight attempts, immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; a 15 s timeout.
+# ``delays`` are the waits before attempts 2 to 8.
+SVIX_POLICY = RetryPolicy(delays=(5, 300, 1800, 7200, 18000, 36000, 36000), timeout=15, sign=svix_sign,
                           verify=svix_verify)
 # Real-time endpoints: unsigned, every second, up to 60 times.
 REALTIME_POLICY = RetryPolicy(delays=(1,) * 59, timeout=15)

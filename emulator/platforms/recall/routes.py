@@ -28,6 +28,8 @@ PAGE_SIZE = 20
 BOT_STATUSES = ["analysis_done", "analysis_failed", "call_ended", "done", "fatal", "in_call_not_recording",
                 "in_call_recording", "in_waiting_room", "joining_call", "media_expired", "ready", "recording_done",
                 "recording_permission_allowed", "recording_permission_denied"]
+PLATFORMS = ["chime_sdk", "google_meet", "google_meet_media_api", "goto_meeting", "microsoft_teams",
+             "microsoft_teams_live", "slack_authenticator", "slack_huddle_observer", "webex", "zoom", "zoom_rtms"]
 
 
 def error_body(status: int, message: str) -> dict:
@@ -119,7 +121,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     dt = {"type": "string", "format": "date-time"}
 
     @bp.post(f"{v1}/bot/")
-    @operation("Create a bot (it joins now, or at join_at)", {201: "bot", 400: BAD, **auth},
+    @operation("Create a bot (it joins now, or at join_at)", {201: "bot", 400: BAD, 507: ERR, **auth},
                request="bot.create.request")
     @authenticated
     def create_bot() -> Response:
@@ -132,15 +134,15 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     @operation("List bots (page pagination)", {200: "bots.list.response", 400: BAD, 404: ERR, **auth}, query=(
         Param("page", {"type": "integer", "minimum": 1}), Param("join_at_after", dt), Param("join_at_before", dt),
         Param("meeting_url", {"type": "string"}),
-        Param("platform", {"enum": ["zoom", "google_meet", "microsoft_teams"]}),
-        Param("status", {"enum": BOT_STATUSES})))
+        Param("platform", {"type": "array", "items": {"enum": PLATFORMS}}),
+        Param("status", {"type": "array", "items": {"enum": BOT_STATUSES}})))
     @authenticated
     def list_bots() -> Response:
         bots = metadata_filter(model.bots())
-        if request.args.get("platform"):
-            bots = [b for b in bots if b["meeting_url"]["platform"] == request.args["platform"]]
-        if request.args.get("status"):
-            bots = [b for b in bots if model.status(b) == request.args["status"]]
+        if request.args.getlist("platform"):  # repeated values are alternatives: ?status=done&status=fatal
+            bots = [b for b in bots if b["meeting_url"]["platform"] in request.args.getlist("platform")]
+        if request.args.getlist("status"):
+            bots = [b for b in bots if model.status(b) in request.args.getlist("status")]
         if request.args.get("meeting_url"):
             bots = [b for b in bots if b["meeting_url_raw"] == request.args["meeting_url"]]
         for name, keep in (("join_at_after", lambda b, t: b["join_at"] and b["join_at"] >= t),
