@@ -62,7 +62,10 @@ def target(platform_name: str, target_root: tuple[str, Control | None], request:
     http = requests.Session()
     http.headers.update(contract.auth_headers(api_key))
     api_base = root + platform.api_prefix if control is not None else root
-    return Target(platform_name, api_base, api_key, http, control)
+    # Recall's document is rooted at the host (/api/v1/..., /api/v2/...), the API base one level down.
+    document_base = api_base.removesuffix(platform.api_prefix[len(platform.document_prefix):]) \
+        if platform.document_prefix else ""
+    return Target(platform_name, api_base, api_key, http, control, document_base)
 
 
 @pytest.fixture(scope="session")

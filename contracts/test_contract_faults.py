@@ -19,7 +19,7 @@ def test_injected_errors_have_the_platform_shape(target, control, status) -> Non
     rule = control.call("POST", "faults", {"platform": target.platform, "action": "error", "operation": operation,
                                            "status": status, "retry_after": 7, "times": 1})
     try:
-        answer = target.http.get(target.api_base + path, timeout=30)
+        answer = target.http.get(target.paths_base + path, timeout=30)
         assert answer.status_code == status and answer.headers["Retry-After"] == "7"
         errors = SchemaCatalogue().errors(target.platform, ERROR_SCHEMA.get(target.platform, "error"), answer.json())
         assert errors == [], [e.message for e in errors]

@@ -59,13 +59,13 @@ def target_document(target: Target) -> dict:
         document = target.http.get(f"{target.control.root}/{target.platform}/openapi.json").json()
     else:
         document = dict(local_document(target.platform))
-    document["servers"] = [{"url": target.api_base}]
+    document["servers"] = [{"url": target.paths_base}]
     return document
 
 
 def test_operation(target: Target, operation: str, mode: GenerationMode, examples: int) -> None:
     schema = schemathesis.openapi.from_dict(target_document(target))
-    schema.config.update(base_url=target.api_base)
+    schema.config.update(base_url=target.paths_base)
     # Credentials are the harness's, not generated; unknown query parameters are ignored by the
     # vendors, as by most APIs, so they are not generated as "invalid" input.
     schema.config.generation.update(with_security_parameters=False, allow_extra_parameters=False)

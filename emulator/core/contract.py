@@ -64,6 +64,11 @@ class Target:
     api_key: str
     http: requests.Session  # carries the platform's auth header
     control: Control | None
+    document_base: str = ""  # what the OpenAPI document's paths are relative to, when not api_base
+
+    @property
+    def paths_base(self) -> str:
+        return self.document_base or self.api_base
 
 
 def hypothesis_without_traces() -> None:

@@ -28,13 +28,14 @@ def build(app: "Flask", engine: "Engine", platform: str | None) -> dict:
         return _control_document(app, engine)
     spec = engine.platforms[platform]
     bundler = Bundler(engine.schemas, "#/components/schemas/", qualified=False)
-    paths = _paths(app, bundler, platform, {spec.name}, spec.api_prefix, schema_folder=platform,
+    prefix = spec.document_prefix or spec.api_prefix
+    paths = _paths(app, bundler, platform, {spec.name}, prefix, schema_folder=platform,
                    bodies_required=not spec.optional_bodies)
     document = {
         "openapi": "3.1.0",
         "info": {"title": f"{spec.title} (meeting-emulator)", "version": _version(),
                  "description": spec.description or f"The {spec.title} API as meeting-emulator serves it."},
-        "servers": [{"url": engine.config.public_url + spec.api_prefix}],
+        "servers": [{"url": engine.config.public_url + prefix}],
         "paths": paths,
         "components": {"schemas": bundler.definitions},
     }

@@ -27,6 +27,8 @@ class Platform:
     contract: str | None = None  # module with the platform's contract checks (imported by the suite only)
     banner: Callable[["Engine"], list[str]] | None = None  # extra lines serve prints (credentials, ...)
     auth_header: str = ""  # the header a client sends, as serve's banner shows it
+    # what the OpenAPI document's paths are relative to, when not api_prefix (Recall serves /api/v1 and /api/v2)
+    document_prefix: str | None = None
     # A Django vendor (APPEND_SLASH): a path missing its trailing slash answers 301 to the path with it.
     append_slash: bool = False
     optional_bodies: bool = False  # every request body may be left out (the vendor applies defaults)

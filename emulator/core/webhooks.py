@@ -10,6 +10,7 @@ clock delivers the retries. Signatures are stamped with transport time (``clock.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -102,7 +103,7 @@ class Dispatcher:
         policy = self._policies.get(platform, RetryPolicy())
         override = self._timeouts.get(platform)
         if override is not None:
-            policy = RetryPolicy(policy.delays, override, policy.sign, policy.accepted)
+            policy = dataclasses.replace(policy, timeout=override)  # keeps its signer, verifier and acceptance
         return policy
 
     def set_timeout(self, platform: str, seconds: float | None) -> None:

@@ -18,6 +18,7 @@ PLATFORM = Platform(
     name=NAME,
     title="Recall.ai",
     api_prefix=f"/{NAME}/api/v1",
+    document_prefix=f"/{NAME}",  # paths as Recall's own document writes them: /api/v1/bot/, /api/v2/calendars/
     error_body=error_body,
     setup=Recall,
     api=api_blueprint,

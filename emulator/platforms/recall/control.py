@@ -11,7 +11,7 @@ from ...core.http import json_response
 from ...core.operations import operation
 from .constants import NAME, SETTINGS
 from .models import Recall
-from .routes import bot_view
+from .views import bot_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine

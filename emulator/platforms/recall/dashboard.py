@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
 from .constants import ARTIFACT, BOT, NAME, RECORDING
-from .routes import artifact_view, bot_view, recording_view
+from .views import artifact_view, bot_view, recording_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine

@@ -1,0 +1,84 @@
+"""What Recall.ai answers for its objects: bots, recordings with their media shortcuts, and
+artifacts, built from the stored state (download links minted fresh on every read). HTTP-free, so
+the dashboard shows the same bodies."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...core.clock import iso
+from .constants import ARTIFACT, ASYNC_PROVIDERS, BOT, RECORDING, SHORTCUTS
+
+if TYPE_CHECKING:
+    from .models import Recall
+
+
+def bot_view(model: "Recall", bot: dict) -> dict:
+    return {
+        "id": bot["id"], "meeting_url": bot["meeting_url"], "bot_name": bot["bot_name"],
+        "join_at": iso(bot["join_at"]) if bot["join_at"] else None, "recording_config": recording_config_view(bot),
+        "status_changes": bot["status_changes"],
+        "recordings": [recording_view(model, model.store.get(RECORDING, r), embed=True) for r in bot["recordings"]],
+        "output_media": bot["output_media"], "automatic_video_output": None, "automatic_audio_output": None,
+        "chat": bot["chat"], "automatic_leave": bot["automatic_leave"], "variant": bot["variant"],
+        "calendar_meetings": [], "zoom": bot["zoom"], "google_meet": bot["google_meet"], "slack_team": None,
+        "breakout_room": bot["breakout_room"], "metadata": bot["metadata"],
+    }
+
+
+def recording_config_view(bot: dict) -> dict:
+    config = dict(bot["recording_config"])
+    config["realtime_endpoints"] = [{k: v for k, v in e.items() if k != "id"} for e in config["realtime_endpoints"]]
+    return config
+
+
+def recording_view(model: "Recall", recording: dict, embed: bool = False) -> dict:
+    shortcuts = {}
+    for kind in SHORTCUTS:
+        ids = recording["artifacts"].get(kind) or []
+        shortcuts[kind] = artifact_view(model, model.store.get(ARTIFACT, ids[0])) if ids else None
+    retention = model.store.get(BOT, recording["bot_id"])["recording_config"].get("retention") or {}
+    expires = recording["expires_at"] or (recording["created_at"] + retention["hours"] * 3600
+                                          if retention.get("type") == "timed" else None)
+    view = {"id": recording["id"], "created_at": iso(recording["created_at"]),
+            "started_at": iso(recording["started_at"]) if recording["started_at"] else None,
+            "completed_at": iso(recording["completed_at"]) if recording["completed_at"] and
+            recording["status"]["code"] in ("done", "deleted") else None,
+            "expires_at": iso(expires) if expires else None, "status": recording["status"],
+            "media_shortcuts": shortcuts, "metadata": recording["metadata"]}
+    if embed:
+        return view
+    bot = model.store.get(BOT, recording["bot_id"])
+    endpoints = {e["id"]: e for e in bot["recording_config"]["realtime_endpoints"]}
+    view["realtime_endpoints"] = [{"id": e, "metadata": endpoints[e].get("metadata", {})} for e in recording["realtime_endpoints"]]
+    view["bot"] = {"id": bot["id"], "metadata": bot["metadata"]}
+    view["desktop_sdk_upload"] = None
+    return view
+
+
+def artifact_view(model: "Recall", artifact: dict, standalone: bool = False) -> dict:
+    done = artifact["status"]["code"] == "done"
+    link = lambda name: model.link(artifact["keys"].get(name)) if done else None  # noqa: E731
+    kind = artifact["kind"]
+    view = {"id": artifact["id"], "created_at": artifact["created_at"], "status": artifact["status"],
+            "metadata": artifact["metadata"]}
+    if kind in ("video_mixed", "audio_mixed"):
+        view["data"] = {"download_url": link("video.mp4" if kind == "video_mixed" else f"audio.{artifact['format']}")}
+        view["format"] = artifact["format"]
+    elif kind in ("video_separate", "audio_separate"):
+        view["data"] = {"download_url": model.parts_link(artifact)}
+        view["format"] = artifact["format"]
+    elif kind == "transcript":
+        view["data"] = {"download_url": link("transcript.json"), "provider_data_download_url": link("provider_data.json")}
+        view["diarization"] = artifact["diarization"]
+        # Recall's published schema lists every async provider key; the one used comes first.
+        view["provider"] = {**artifact["provider"], **{p: {} for p in ASYNC_PROVIDERS if p not in artifact["provider"]}}
+    elif kind == "participant_events":
+        view["data"] = {"participant_events_download_url": link("participant_events.json"),
+                        "speaker_timeline_download_url": link("speaker_timeline.json"),
+                        "participants_download_url": link("participants.json")}
+    elif kind == "meeting_metadata":
+        view["data"] = {"title": "Emulated meeting" if done else None, "zoom": None}
+    if standalone:
+        recording = model.store.get(RECORDING, artifact["recording_id"])
+        view["recording"] = {"id": recording["id"], "metadata": recording["metadata"]}
+    return view
