@@ -261,6 +261,9 @@ class RecallOracle:
         # generated schema forgot to say so.
         for field in ("message", "sub_code"):
             schemas["BotEvent"]["properties"][field]["nullable"] = True
+        # A recording kept forever (Recall's default retention) has no expiry: the embedded recording
+        # says nullable, the standalone one forgot to.
+        schemas["Recording"]["properties"]["expires_at"]["nullable"] = True
         self.json_schema = _nullable_to_json_schema(self.spec)
         self.registry = Registry().with_resource(
             "urn:recall", Resource.from_contents(self.json_schema, default_specification=DRAFT4))

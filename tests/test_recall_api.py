@@ -64,9 +64,10 @@ def test_create_validation_is_drf_style(recall, body, field):
 def test_default_scenario_and_recording_lifecycle(recall, recall_oracle):
     bot = recall.create(recording_config=STREAMING, metadata={"crm": "42"})
     assert recall_oracle.response_errors("post", "/api/v1/bot/", 201, bot) == []
-    recall.emulator.advance(5)
-    assert [c for c, _ in recall.codes(bot["id"])] == ["joining_call", "in_call_not_recording"]
-    recall.emulator.advance(1)
+    recall.emulator.advance(4)
+    assert [c for c, _ in recall.codes(bot["id"])] == ["joining_call"]
+    recall.emulator.advance(1)  # admitted, with the people already there: the recording starts with them
+    assert [c for c, _ in recall.codes(bot["id"])] == ["joining_call", "in_call_not_recording", "in_call_recording"]
     during = recall.bot(bot["id"])
     assert during["status_changes"][-1]["code"] == "in_call_recording"
     shortcuts = during["recordings"][0]["media_shortcuts"]
@@ -126,7 +127,7 @@ def test_recognisable_urls_end_the_call(recall, scenario, sub_code):
 def test_waiting_room_admits_after_a_while(recall):
     bot = recall.create("https://zoom.us/j/1?emulator_scenario=waiting_room")
     recall.emulator.advance(5 + 600)
-    assert [c for c, _ in recall.codes(bot["id"])][-1] == "in_call_not_recording"
+    assert [c for c, _ in recall.codes(bot["id"])][-2:] == ["in_call_not_recording", "in_call_recording"]
 
 
 def test_control_forces_outcomes(recall):
@@ -143,7 +144,7 @@ def test_control_forces_outcomes(recall):
 def test_automatic_leave_timeouts(recall):
     recall.control("PATCH", "settings", json={"meeting_seconds": 7200})
     bot = recall.create(automatic_leave={"in_call_recording_timeout": 900}, recording_config=STREAMING)
-    recall.emulator.advance(6 + 899)
+    recall.emulator.advance(5 + 899)  # recording since it was admitted at 5 s
     assert recall.codes(bot["id"])[-1][0] == "in_call_recording"
     recall.emulator.advance(1)
     assert recall.codes(bot["id"])[-1] == ("call_ended", "timeout_exceeded_in_call_recording")
@@ -162,10 +163,10 @@ def test_leave_call_and_recording_commands(recall):
     assert early.status_code == 200  # joining: it can leave
     assert recall.post(f"/bot/{bot['id']}/leave_call/").json() == {
         "code": "cannot_command_completed_bot", "detail": "The bot is not in a call."}
-    bot = recall.create(recording_config={**STREAMING, "start_recording_on": "manual"})
+    bot = recall.create(recording_config=None)  # manual recording: nothing until start_recording
     recall.emulator.advance(10)
-    assert recall.codes(bot["id"])[-1][0] == "in_call_not_recording"
-    assert recall.post(f"/bot/{bot['id']}/start_recording/").status_code == 200
+    assert recall.codes(bot["id"])[-1][0] == "in_call_not_recording" and recall.bot(bot["id"])["recordings"] == []
+    assert recall.post(f"/bot/{bot['id']}/start_recording/", json=STREAMING).status_code == 200
     assert recall.post(f"/bot/{bot['id']}/pause_recording/").status_code == 200
     assert recall.post(f"/bot/{bot['id']}/pause_recording/").status_code == 400
     rec_id = recall.bot(bot["id"])["recordings"][0]["id"]
@@ -266,7 +267,14 @@ def test_every_file_matches_the_download_schemas(recall, recall_oracle, tmp_path
     assert_valid("recall", "file.participants", requests.get(events["participants_download_url"]).json())
     participant_events = requests.get(events["participant_events_download_url"]).json()
     assert_valid("recall", "file.participant_events", participant_events)
-    assert [e["action"] for e in participant_events] == ["join", "join", "leave", "leave"]
+    actions = [e["action"] for e in participant_events]
+    assert actions[:2] == ["join", "join"] and actions[-2:] == ["webcam_off", "leave"] and actions.count("leave") == 2
+    assert {"webcam_on", "webcam_off", "speech_on", "speech_off", "screenshare_on", "screenshare_off",
+            "chat_message"} <= set(actions)
+    assert [e["timestamp"]["relative"] for e in participant_events] == sorted(
+        e["timestamp"]["relative"] for e in participant_events)
+    chat = next(e for e in participant_events if e["action"] == "chat_message")
+    assert chat["data"] == {"text": "Hi everyone, can you see my screen?", "to": "everyone"}
     assert_valid("recall", "file.speaker_timeline", requests.get(events["speaker_timeline_download_url"]).json())
     transcript = shortcuts["transcript"]["data"]
     assert_valid("recall", "file.transcript", requests.get(transcript["download_url"]).json())

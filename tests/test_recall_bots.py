@@ -36,16 +36,16 @@ def test_array_filters_take_repeated_values(recall):
     zoom = recall.create("https://zoom.us/j/123")
     meet = recall.create("https://meet.google.com/abc-defg-hij")
     webex = recall.create("https://acme.webex.com/meet/jane")
-    recall.emulator.advance(5)  # joined: in_call_not_recording
-    recall.post(f"/bot/{zoom['id']}/leave_call/")  # call_ended, then done (nothing recorded yet)
+    recall.emulator.advance(5)  # joined and recording
+    recall.post(f"/bot/{zoom['id']}/leave_call/")  # call_ended (done once its recording is processed)
 
     def ids(query: str) -> set:
         return {b["id"] for b in recall.get(f"/bot/?{query}").json()["results"]}
 
     assert ids("platform=zoom&platform=webex") == {zoom["id"], webex["id"]}
     assert ids("platform=google_meet") == {meet["id"]}
-    assert ids("status=done&status=in_call_not_recording") >= {zoom["id"], meet["id"], webex["id"]}
-    assert ids("status=done") == {zoom["id"]}
+    assert ids("status=call_ended&status=in_call_recording") == {zoom["id"], meet["id"], webex["id"]}
+    assert ids("status=call_ended&status=fatal") == {zoom["id"]}
     answer = recall.get("/bot/?status=done&status=bogus")
     assert answer.status_code == 400 and "status" in answer.json()
 

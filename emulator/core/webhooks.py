@@ -125,11 +125,13 @@ class Dispatcher:
         delivery_id: str | None = None,
         order_key: str | None = None,
         policy: str | None = None,
+        on_failed: tuple[str, dict] | None = None,
     ) -> str:
         """Record a delivery and schedule its first attempt now; returns the delivery id.
 
         Attempts that share an ``order_key`` (a Lessonspace space, say) go out one at a time in
         the order they fell due, so a receiver sees ``session.start`` before ``user.join``.
+        ``on_failed`` is a timeline action (name, payload) run when the delivery gives up.
         """
         raw = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":")).encode()
         delivery = {
@@ -145,6 +147,7 @@ class Dispatcher:
             "secret": secret,
             "order_key": order_key,
             "policy": policy or platform,  # which registered retry policy delivers it
+            **({"on_failed": list(on_failed)} if on_failed else {}),
         }
         fault = self.faults.for_delivery(platform, event, url) if self.faults is not None else None
         with self._store.transaction():
@@ -329,6 +332,8 @@ class Dispatcher:
                 delivery["status"] = "delivered"
             elif manual or counted >= policy.max_attempts:  # a re-send is one attempt, never retried
                 delivery["status"] = "failed"
+                if delivery.get("on_failed") and not manual:
+                    self._timeline.at(at, *delivery["on_failed"])
             else:
                 delivery["status"] = "pending"
                 self._timeline.at(at + policy.delays[counted - 1], SEND_ACTION, {"delivery": delivery_id})
@@ -436,7 +441,7 @@ class Dispatcher:
 
     def public(self, delivery: dict) -> dict:
         """A delivery as the log shows it: its attempts, and no signing secret."""
-        view = {k: v for k, v in delivery.items() if k not in ("secret", "resending")}
+        view = {k: v for k, v in delivery.items() if k not in ("secret", "resending", "on_failed")}
         view["attempt_log"] = self._store.attempts(delivery["id"])
         return view
 

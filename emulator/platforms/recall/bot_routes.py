@@ -75,6 +75,6 @@ def add_bot_routes(http: Http) -> None:
 
     bot_command("leave_call", "Make the bot leave the call", model.leave_call)
     bot_command("delete_media", "Delete every recording and media file of the bot", model.delete_media)
-    for command_name in ("start_recording", "stop_recording", "pause_recording", "resume_recording"):
+    for command_name in ("stop_recording", "pause_recording", "resume_recording"):
         bot_command(command_name, command_name.replace("_", " ").capitalize(),
                     lambda bot_id, c=command_name: model.recording_command(bot_id, c))

@@ -6,9 +6,8 @@ from ...core.clock import iso, parse_iso
 from ...core.content import person_name
 from ...core.errors import Conflict, DomainError, Invalid, NotFound
 from ...core.tenancy import current_tenant, visible
-from . import files
 from . import meeting_url as urls
-from .constants import (ADHOC_NOTICE, ADHOC_POOL, ARTIFACT, BOT, IDEMPOTENCY, LEAVE_DEFAULTS, MESSAGES, NAME, RECORDING,
+from .constants import (ADHOC_NOTICE, ADHOC_POOL, BOT, ENDED, IDEMPOTENCY, LEAVE_DEFAULTS, MESSAGES, NAME, RECORDING,
                         UNANNOUNCED, fault_message)
 
 
@@ -34,7 +33,9 @@ class Bots:
             adhoc = join_at is None or join_at - now < ADHOC_NOTICE
             if adhoc:
                 self._claim_adhoc_bot(now)
-            config = self._recording_config(body.get("recording_config"))
+            # recording_config null: the bot records nothing until start_recording (manual recording)
+            config = None if "recording_config" in body and body["recording_config"] is None \
+                else self._recording_config(body.get("recording_config"))
             bot = {
                 "id": self._uuid("bot"), "meeting_url": parsed, "meeting_url_raw": body["meeting_url"],
                 "bot_name": body.get("bot_name", "Meeting Notetaker"), "join_at": join_at,
@@ -43,6 +44,8 @@ class Bots:
                 "metadata": body.get("metadata") or {}, "variant": body.get("variant"),
                 "chat": body.get("chat"), "zoom": body.get("zoom"), "google_meet": body.get("google_meet"),
                 "breakout_room": body.get("breakout_room"), "output_media": body.get("output_media"),
+                "automatic_video_output": body.get("automatic_video_output"),
+                "automatic_audio_output": body.get("automatic_audio_output"), "output": {}, "chat_messages": [],
                 "scenario": scenario, "participants": [], "events": [], "dispatched": False, "created_at": now,
                 "recording_on": False, "left_at": None, "workspace": current_tenant(),
             }
@@ -71,19 +74,6 @@ class Bots:
             raise PoolExhausted(fault_message(507, None))
         self.store.put(ADHOC_POOL, "claims", {"at": claims + [now]})
 
-    def _recording_config(self, given: dict | None) -> dict:
-        config = {"transcript": None, "realtime_endpoints": [], "retention": {"type": "timed", "hours": 168},
-                  "video_mixed_layout": "speaker_view", "video_mixed_mp4": {}, "participant_events": {},
-                  "meeting_metadata": {}, "video_mixed_participant_video_when_screenshare": "overlap",
-                  "start_recording_on": "participant_join", "include_bot_in_recording": {"audio": False},
-                  "metadata": {}, "audio_mixed_raw": None, "audio_mixed_mp3": None, "video_separate_mp4": None,
-                  "audio_separate_raw": None, "audio_separate_mp3": None, "video_mixed_flv": None,
-                  "video_separate_png": None, "video_separate_h264": None}
-        config.update(given or {})
-        config["realtime_endpoints"] = [
-            {"id": self._uuid("realtime_endpoint"), **endpoint} for endpoint in config["realtime_endpoints"] or []]
-        return config
-
     def bot(self, bot_id: str) -> dict:
         """A bot of the workspace acting now (Recall scopes every object to the key's workspace)."""
         bot = self.store.get(BOT, bot_id)
@@ -111,7 +101,8 @@ class Bots:
                 if field in body:
                     bot[field] = body[field]
             if "recording_config" in body:
-                bot["recording_config"] = self._recording_config(body["recording_config"])
+                bot["recording_config"] = None if body["recording_config"] is None \
+                    else self._recording_config(body["recording_config"])
             if "automatic_leave" in body:
                 bot["automatic_leave"] = _merge(LEAVE_DEFAULTS, body["automatic_leave"] or {})
             if "join_at" in body:
@@ -144,6 +135,7 @@ class Bots:
         now = self.clock.now()
         bot["status_changes"].append({"code": code, "message": MESSAGES.get(code, code), "created_at": iso(now),
                                       "sub_code": sub_code})
+        self._screenshot(bot, code, now)
         self.store.put(BOT, bot["id"], bot)
         if code in UNANNOUNCED:
             return
@@ -196,94 +188,26 @@ class Bots:
             return
         seed = self.engine.config.seed
         now = self.clock.now()
-        for i in range(self.setting("participants")):
-            person = {"id": 100 + i, "name": person_name(seed, f"{bot['id']}:{i}"), "is_host": i == 0,
-                      "platform": "desktop", "extra_data": None, "joined": now, "left": None}
-            bot["participants"].append(person)
-            self._participant_event(bot, "join", person)
-        self.store.put(BOT, bot["id"], bot)
-        for person in bot["participants"]:
-            self._after(self.setting("meeting_seconds"), "participant_leave", {"bot": bot["id"], "id": person["id"]})
+        people = [{"id": 100 + i, "name": person_name(seed, f"{bot['id']}:{i}"), "is_host": i == 0,
+                   "platform": "desktop", "extra_data": None, "joined": now, "left": None}
+                  for i in range(self.setting("participants"))]
+        bot["participants"] = people
         if bot["scenario"] == "permission_denied":
             self._change(bot, "recording_permission_denied", "zoom_local_recording_request_denied_by_host")
             self._after(leave["recording_permission_denied_timeout"], "timeout", {"bot": bot["id"], "why": "permission"})
-        elif bot["recording_config"]["start_recording_on"] != "manual":
-            self._after(1, "recording", {"bot": bot["id"]})
+        elif bot["recording_config"] is not None:
+            # the people are there as it is admitted: the recording starts with them (start_recording_on),
+            # so their joins reach the recording's real-time endpoints with its ids
+            self.start_recording(bot, bot["recording_config"])
+        for person in people:
+            self._participant_event(bot, "join", person)
+        self.store.put(BOT, bot["id"], bot)
+        for person in people:
+            self._after(self.setting("meeting_seconds"), "participant_leave", {"bot": bot["id"], "id": person["id"]})
         if bot["scenario"] == "kicked":
             self._after(60, "timeout", {"bot": bot["id"], "why": "kicked"})
         elif bot["scenario"] == "ended_by_host":
             self._after(120, "timeout", {"bot": bot["id"], "why": "ended_by_host"})
-
-    def _on_recording(self, payload: dict) -> None:
-        bot = self.store.get(BOT, payload["bot"])
-        if bot is None or self.status(bot) not in ("in_call_not_recording", "recording_permission_allowed"):
-            return
-        self.start_recording(bot)
-
-    def start_recording(self, bot: dict) -> None:
-        """The bot starts recording: a recording and its artifacts come into being, processing."""
-        now = self.clock.now()
-        recording_id = self._uuid("recording")
-        config = bot["recording_config"]
-        recording = {"id": recording_id, "bot_id": bot["id"], "created_at": now, "started_at": now,
-                     "completed_at": None, "expires_at": None, "metadata": config.get("metadata") or {},
-                     "status": {"code": "processing", "sub_code": None, "updated_at": iso(now)},
-                     "realtime_endpoints": [e["id"] for e in config["realtime_endpoints"]], "artifacts": {}}
-        wanted = {"video_mixed": config.get("video_mixed_mp4") is not None,
-                  "participant_events": config.get("participant_events") is not None,
-                  "meeting_metadata": config.get("meeting_metadata") is not None,
-                  "transcript": bool(config.get("transcript")),
-                  "audio_mixed": config.get("audio_mixed_mp3") is not None or config.get("audio_mixed_raw") is not None,
-                  "video_separate": config.get("video_separate_mp4") is not None,
-                  "audio_separate": config.get("audio_separate_mp3") is not None or config.get("audio_separate_raw") is not None}
-        self.store.put(RECORDING, recording_id, recording, bot["id"])
-        bot["recordings"].append(recording_id)
-        bot["recording_on"] = True
-        self._change(bot, "in_call_recording")
-        self._recording_webhook(recording, "recording.processing")
-        for kind, on in wanted.items():
-            if on:
-                recording["artifacts"].setdefault(kind, []).append(self._artifact(recording, kind, config))
-        self.store.put(RECORDING, recording_id, recording, bot["id"])
-        timeout = bot["automatic_leave"].get("in_call_recording_timeout")
-        if timeout:
-            self._after(timeout, "timeout", {"bot": bot["id"], "why": "in_call_recording"})
-        if any(e["type"] == "webhook" and ("transcript.data" in e["events"] or "transcript.partial_data" in e["events"])
-               for e in config["realtime_endpoints"]):
-            for i, segment in enumerate(self.segments(bot, self.setting("meeting_seconds"))):
-                self._after(segment.end, "speech", {"bot": bot["id"], "index": i, "recording": recording_id})
-
-    def _artifact(self, recording: dict, kind: str, config: dict, provider: dict | None = None) -> str:
-        artifact_id = self._uuid(kind)
-        now = self.clock.now()
-        fmt = {"video_mixed": "mp4", "video_separate": "mp4",
-               "audio_mixed": "mp3" if config.get("audio_mixed_mp3") is not None else "raw",
-               # Recall's schema knows raw and ogg for separate audio: the parts are raw PCM.
-               "audio_separate": "raw"}.get(kind)
-        artifact = {"id": artifact_id, "kind": kind, "recording_id": recording["id"], "created_at": iso(now),
-                    "status": {"code": "processing", "sub_code": None, "updated_at": iso(now)},
-                    "metadata": {}, "format": fmt, "keys": {}, "parts": []}
-        if kind == "transcript":
-            chosen = provider or (config.get("transcript") or {}).get("provider") or {"recallai_streaming": {}}
-            artifact["provider"] = chosen
-            artifact["diarization"] = (config.get("transcript") or {}).get("diarization") or {
-                "use_separate_streams_when_available": False}
-        self.store.put(ARTIFACT, artifact_id, artifact, recording["id"])
-        self._artifact_webhook(artifact, recording, "processing")
-        return artifact_id
-
-    def _on_speech(self, payload: dict) -> None:
-        bot = self.store.get(BOT, payload["bot"])
-        if bot is None or self.status(bot) != "in_call_recording":
-            return
-        segment = self.segments(bot, self.setting("meeting_seconds"))[payload["index"]]
-        people = {p["id"]: p for p in bot["participants"]}
-        recording = self.store.get(RECORDING, payload["recording"])
-        origin = recording["started_at"]
-        words = [{"text": w, "start_timestamp": files.stamp(origin + segment.start, origin),
-                  "end_timestamp": files.stamp(origin + segment.end, origin)} for w in segment.text.split()]
-        data = {"words": words, "participant": files.participant(people[segment.speaker["id"]])}
-        self._realtime(bot, "transcript.data", data, recording, "transcript")
 
     def _on_participant_leave(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
@@ -333,42 +257,10 @@ class Bots:
     def leave_call(self, bot_id: str) -> dict:
         with self.store.transaction():
             bot = self.bot(bot_id)
-            if self.status(bot) in (None, "call_ended", "done", "fatal", "media_expired"):
+            if self.status(bot) is None or self.status(bot) in ENDED:
                 raise Invalid("The bot is not in a call.", {"code": "cannot_command_completed_bot"
                               if self.status(bot) else "cannot_command_unstarted_bot"})
             self._end_call(bot, "bot_received_leave_call")
-            return self.bot(bot_id)
-
-    def recording_command(self, bot_id: str, command: str) -> dict:
-        """start_recording, stop_recording, pause_recording, resume_recording."""
-        with self.store.transaction():
-            bot = self.bot(bot_id)
-            status = self.status(bot)
-            if status in (None, "joining_call", "in_waiting_room"):
-                raise Invalid("The bot has not joined the call yet.", {"code": "cannot_command_unstarted_bot"})
-            if status in ("call_ended", "done", "fatal", "media_expired"):
-                raise Invalid("The bot has already left the call.", {"code": "cannot_command_completed_bot"})
-            current = self.store.get(RECORDING, bot["recordings"][-1]) if bot["recordings"] else None
-            live = current if current and current["completed_at"] is None and current["status"]["code"] != "done" else None
-            if command == "start_recording" and status != "in_call_recording":
-                self.start_recording(bot)
-            elif command == "stop_recording" and status == "in_call_recording" and live:
-                live["completed_at"] = self.clock.now()
-                self.store.put(RECORDING, live["id"], live, bot["id"])
-                self._after(self.setting("processing_seconds"), "processed", {"recording": live["id"]})
-                self._change(bot, "in_call_not_recording")
-            elif command in ("pause_recording", "resume_recording") and live:
-                paused = live["status"]["code"] == "paused"
-                if paused == (command == "pause_recording"):
-                    raise Invalid(f"The recording is already {'paused' if paused else 'running'}.",
-                                  {"code": "invalid_recording_state"})
-                live["status"] = {"code": "paused" if not paused else "processing", "sub_code": None,
-                                  "updated_at": iso(self.clock.now())}
-                self.store.put(RECORDING, live["id"], live, bot["id"])
-                self._recording_webhook(live, f"recording.{live['status']['code']}")
-            else:
-                raise Invalid(f"Cannot {command.replace('_', ' ')} while the bot is {status}.",
-                              {"code": "invalid_recording_state"})
             return self.bot(bot_id)
 
     def force(self, bot_id: str, outcome: str) -> dict:
@@ -394,7 +286,7 @@ class Bots:
     def _recover(self, payload: dict, error: str) -> None:
         """A step of a bot raised: a bot still under way ends ``fatal`` / ``bot_errored``."""
         bot = self.store.get(BOT, payload["bot"]) if "bot" in payload else None
-        if bot is not None and self.status(bot) not in ("call_ended", "done", "fatal", "media_expired"):
+        if bot is not None and self.status(bot) not in ENDED:
             self._fatal(bot, "bot_errored")
 
     def _fatal(self, bot: dict, sub_code: str) -> None:
@@ -411,9 +303,7 @@ class Bots:
         self._change(bot, "call_ended", sub_code)
         for recording in self.store.find(RECORDING, bot["id"]):
             if recording["status"]["code"] in ("processing", "paused") and recording["completed_at"] is None:
-                recording["completed_at"] = now
-                self.store.put(RECORDING, recording["id"], recording, bot["id"])
-                self._after(self.setting("processing_seconds"), "processed", {"recording": recording["id"]})
+                self._finish(recording)
         if not bot["recordings"]:
             self._change(bot, "done")
 

@@ -8,8 +8,9 @@ from ...core import drf
 from ...core.ratelimit import Throttle
 
 NAME = "recall"
-BOT, RECORDING, ARTIFACT, IDEMPOTENCY, ADHOC_POOL = (
-    f"{NAME}.{k}" for k in ("bot", "recording", "artifact", "idempotency", "adhoc_pool"))
+BOT, RECORDING, ARTIFACT, IDEMPOTENCY, ADHOC_POOL, REALTIME = (
+    f"{NAME}.{k}" for k in ("bot", "recording", "artifact", "idempotency", "adhoc_pool", "realtime_endpoint"))
+ENDED = frozenset({"call_ended", "done", "fatal", "media_expired"})  # a bot that has left takes no command
 ADHOC_NOTICE = 600  # a join_at closer than this makes an ad-hoc bot (Recall: schedule "at least 10 minutes in advance")
 LINK_LIFETIME = 6 * 3600  # every download_url, minted fresh on every read
 ARTIFACT_KINDS = ("transcript", "video_mixed", "audio_mixed", "video_separate", "audio_separate",
@@ -43,6 +44,9 @@ SETTINGS: dict[str, Any] = {
     "processing_seconds": 60,  # call end to media done
     "transcript_seconds": 120,  # async transcript creation to done
     "waiting_room_seconds": 600,  # how long a waiting-room scenario keeps the bot out
+    # Recall: "by default, all media associated with a recording is retained forever" (accounts since
+    # June 2025); {"type": "timed", "hours": 168} is the older workspaces' default.
+    "default_retention": {"type": "forever"},
     "adhoc_pool": None,  # ad-hoc bots available per refill window (None: never exhausted); then 507
     "adhoc_pool_refill_seconds": 60,
     "rate_limit": False,  # Recall's documented limits (RATE_LIMITS) when on

@@ -3,6 +3,7 @@ async transcripts, deletion and retention, reading. A part of ``Recall`` (models
 from __future__ import annotations
 
 import json
+from uuid import NAMESPACE_URL, uuid5
 from typing import Any
 
 from ...core.clock import iso
@@ -11,7 +12,7 @@ from ...core.errors import Invalid, NotFound
 from ...core.ids import stable_int
 from ...core.tenancy import visible
 from . import files
-from .constants import ARTIFACT, BOT, LINK_LIFETIME, MAX_TRANSCRIPTS, NAME, RECORDING
+from .constants import ARTIFACT, BOT, ENDED, LINK_LIFETIME, MAX_TRANSCRIPTS, NAME, RECORDING
 
 
 class Media:
@@ -22,10 +23,6 @@ class Media:
             return
         bot = self.store.get(BOT, recording["bot_id"])
         now = self.clock.now()
-        retention = bot["recording_config"].get("retention")
-        if retention and retention.get("type") == "timed":
-            recording["expires_at"] = now + retention["hours"] * 3600
-            self._after(retention["hours"] * 3600, "expire", {"recording": recording["id"]})
         for kind, ids in recording["artifacts"].items():
             for artifact_id in ids:
                 self._produce(self.store.get(ARTIFACT, artifact_id), recording, bot)
@@ -82,7 +79,7 @@ class Media:
         people = {p["id"]: p for p in bot["participants"]}
         name = args["name"]
         if name == "participant_events.json":
-            return _json(files.participant_events(bot["events"], origin))
+            return _json(files.participant_events(self._all_participant_events(bot, recording), origin))
         if name == "speaker_timeline.json":
             return _json(files.speaker_timeline(self.segments(bot, duration), people, origin))
         if name == "participants.json":
@@ -93,6 +90,22 @@ class Media:
             return _json(files.transcript(said, people))
         part = artifact["provider_part"]
         return _json(files.provider_data(part["id"], part["created"], provider, said))
+
+    def _all_participant_events(self, bot: dict, recording: dict) -> list[dict]:
+        """Joins and leaves as they happened, with the speech, webcams, screenshare and chat of the
+        simulated meeting while the recording ran."""
+        end = recording["completed_at"] or self.clock.now()
+        people = {p["id"]: p for p in bot["participants"]}
+        events = [e for e in bot["events"] if e["at"] <= end]
+        for i, moment in enumerate(self.meeting_moments(bot, recording["started_at"])):
+            person = people.get(moment["who"])
+            if not moment["event"].startswith("participant_events.") or moment["at"] > end or person is None \
+                    or (person["left"] is not None and person["left"] < moment["at"]):
+                continue
+            events.append({"id": str(uuid5(NAMESPACE_URL, f"{recording['id']}:{i}")),
+                           "action": moment["event"].split(".", 1)[1], "participant": files.participant(person),
+                           "at": moment["at"], "data": moment.get("data")})
+        return sorted(events, key=lambda e: e["at"])
 
     def _put_media(self, artifact: dict, name: str, key: str, kind: str, duration: float, seed: int) -> None:
         self.engine.links.put_media(key, kind, duration, seed, name)
@@ -112,8 +125,7 @@ class Media:
             if len(existing) >= MAX_TRANSCRIPTS:
                 raise Invalid(f"A recording can have at most {MAX_TRANSCRIPTS} transcripts.",
                               {"code": "too_many_transcripts"})
-            bot = self.store.get(BOT, recording["bot_id"])
-            artifact_id = self._artifact(recording, "transcript", bot["recording_config"], provider=body["provider"])
+            artifact_id = self._artifact(recording, "transcript", recording["config"], provider=body["provider"])
             artifact = self.store.get(ARTIFACT, artifact_id)
             artifact["metadata"] = body.get("metadata") or {}
             if body.get("diarization"):
@@ -155,11 +167,22 @@ class Media:
         self._recording_webhook(recording, "recording.deleted")
 
     def delete_media(self, bot_id: str) -> dict:
+        """Every recording, artifact and screenshot of a bot that has left the call. Recall does not
+        say what happens to a bot still in the call: the emulator refuses, as for other commands
+        that need a settled bot, rather than cut a recording short."""
         with self.store.transaction():
-            self.bot(bot_id)
+            bot = self.bot(bot_id)
+            status = self.status(bot)
+            if status is not None and status not in ENDED:
+                raise Invalid("Cannot delete the media of a bot that is still in the call; remove it first "
+                              "(leave_call).", {"code": "cannot_delete_media_of_active_bot"})
             for recording in self.store.find(RECORDING, bot_id):
                 if recording["status"]["code"] != "deleted":
                     self._delete_recording(recording)
+            for shot in bot.get("screenshots", []):
+                self.engine.links.delete(shot["key"])
+            bot["screenshots"] = []
+            self.store.put(BOT, bot_id, bot)
             return self.bot(bot_id)
 
     def _on_expire(self, payload: dict) -> None:
@@ -168,7 +191,8 @@ class Media:
             return
         self._delete_recording(recording)
         bot = self.store.get(BOT, recording["bot_id"])
-        self._change(bot, "media_expired")
+        if self.status(bot) == "done":  # a recording that expires while the bot is still busy ends quietly
+            self._change(bot, "media_expired")
 
     def _delete_files(self, artifact: dict) -> None:
         for key in artifact["keys"].values():

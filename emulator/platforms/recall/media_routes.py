@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Response, request
+from flask import Response
 
 from ...core.http import json_response
 from ...core.operations import Param

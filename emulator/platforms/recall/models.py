@@ -1,6 +1,7 @@
 """Recall.ai's state and rules, composed of its resource families: bots and their status machine
-(bots.py), recordings and media artifacts (media.py); here the shared plumbing, workspace webhooks
-(Svix) and per-bot real-time endpoints. No HTTP here."""
+(bots.py), recordings in the call (recording.py), real-time endpoints (realtime.py), recordings and
+media artifacts after the call (media.py); here the shared plumbing and workspace webhooks (Svix).
+No HTTP here."""
 from __future__ import annotations
 
 import hashlib
@@ -11,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 from standardwebhooks import Webhook
 
 from ...core.webhooks import RetryPolicy
-from . import files
 from .bots import Bots
-from .constants import BOT, NAME, RECORDING, SETTINGS
+from .constants import BOT, NAME, SETTINGS
+from .in_call import InCall
 from .media import Media
+from .realtime import Realtime
+from .recording import Recording
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -51,7 +54,7 @@ SVIX_POLICY = RetryPolicy(delays=(5, 300, 1800, 7200, 18000, 36000, 36000), time
 REALTIME_POLICY = RetryPolicy(delays=(1,) * 59, timeout=15)
 
 
-class Recall(Bots, Media):
+class Recall(Bots, Recording, InCall, Realtime, Media):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store
@@ -60,7 +63,7 @@ class Recall(Bots, Media):
         engine.webhooks.register_policy(f"{NAME}.realtime", REALTIME_POLICY)
         engine.links.register_renderer(f"{NAME}.file", self.render_file)
         for action in ("dispatch", "join", "admitted", "recording", "participant_leave", "everyone_left", "processed",
-                       "transcribed", "expire", "timeout", "speech"):
+                       "transcribed", "expire", "timeout", "moment", "realtime_failed", "permission"):
             engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"), self._recover)
 
     def setting(self, name: str) -> Any:
@@ -93,25 +96,3 @@ class Recall(Bots, Media):
             "data": dict(artifact["status"]), artifact["kind"]: {"id": artifact["id"], "metadata": artifact["metadata"]},
             "recording": {"id": recording["id"], "metadata": recording["metadata"]},
             "bot": {"id": bot["id"], "metadata": bot["metadata"]} if bot else None})
-
-    def _participant_event(self, bot: dict, action: str, person: dict) -> None:
-        event = {"id": self._uuid("participant_event"), "action": action, "participant": files.participant(person),
-                 "at": self.clock.now(), "data": None}
-        bot["events"].append(event)
-        recording = self.store.get(RECORDING, bot["recordings"][-1]) if bot["recordings"] else None
-        origin = recording["started_at"] if recording else self.clock.now()
-        self._realtime(bot, f"participant_events.{action}", {"participant": files.participant(person),
-                       "timestamp": files.stamp(event["at"], origin), "data": None}, recording, "participant_events")
-
-    def _realtime(self, bot: dict, event: str, data: dict, recording: dict | None, kind: str) -> None:
-        for endpoint in bot["recording_config"]["realtime_endpoints"]:
-            if endpoint["type"] != "webhook" or event not in endpoint.get("events", []):
-                continue
-            artifact_ids = (recording or {}).get("artifacts", {}).get(kind, [])
-            body = {"event": event, "data": {
-                "data": data, "realtime_endpoint": {"id": endpoint["id"], "metadata": endpoint.get("metadata", {})},
-                kind: {"id": artifact_ids[0], "metadata": {}} if artifact_ids else None,
-                "recording": {"id": recording["id"], "metadata": recording["metadata"]} if recording else None,
-                "bot": {"id": bot["id"], "metadata": bot["metadata"]}}}
-            self.engine.webhooks.enqueue(NAME, event, endpoint["url"], body, policy=f"{NAME}.realtime",
-                                         order_key=f"{bot['id']}:{endpoint['id']}")

@@ -1,5 +1,5 @@
 """Recall.ai's HTTP surface under /recall: the blueprint, assembled from its families' routes
-(bots, recordings and artifacts). Parse, authenticate, validate, call the model, serialise."""
+(bots, in-call commands, recordings and artifacts). Parse, authenticate, validate, call the model, serialise."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -11,6 +11,7 @@ from ...core.http import json_response
 from .bot_routes import add_bot_routes
 from .constants import NAME
 from .http import Http, as_api_error, error_body  # noqa: F401 - error_body is the platform's
+from .in_call_routes import add_in_call_routes
 from .media_routes import add_media_routes
 
 if TYPE_CHECKING:
@@ -27,5 +28,6 @@ def api_blueprint(engine: "Engine") -> Blueprint:
 
     http = Http(engine, bp)
     add_bot_routes(http)
+    add_in_call_routes(http)
     add_media_routes(http)
     return bp

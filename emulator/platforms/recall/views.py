@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...core.clock import iso
-from .constants import ARTIFACT, ASYNC_PROVIDERS, BOT, RECORDING, SHORTCUTS
+from .constants import ARTIFACT, ASYNC_PROVIDERS, BOT, REALTIME, RECORDING, SHORTCUTS
 
 if TYPE_CHECKING:
     from .models import Recall
@@ -18,17 +18,16 @@ def bot_view(model: "Recall", bot: dict) -> dict:
         "join_at": iso(bot["join_at"]) if bot["join_at"] else None, "recording_config": recording_config_view(bot),
         "status_changes": bot["status_changes"],
         "recordings": [recording_view(model, model.store.get(RECORDING, r), embed=True) for r in bot["recordings"]],
-        "output_media": bot["output_media"], "automatic_video_output": None, "automatic_audio_output": None,
+        "output_media": bot["output_media"], "automatic_video_output": bot.get("automatic_video_output"),
+        "automatic_audio_output": bot.get("automatic_audio_output"),
         "chat": bot["chat"], "automatic_leave": bot["automatic_leave"], "variant": bot["variant"],
         "calendar_meetings": [], "zoom": bot["zoom"], "google_meet": bot["google_meet"], "slack_team": None,
         "breakout_room": bot["breakout_room"], "metadata": bot["metadata"],
     }
 
 
-def recording_config_view(bot: dict) -> dict:
-    config = dict(bot["recording_config"])
-    config["realtime_endpoints"] = [{k: v for k, v in e.items() if k != "id"} for e in config["realtime_endpoints"]]
-    return config
+def recording_config_view(bot: dict) -> dict | None:
+    return bot["recording_config"]
 
 
 def recording_view(model: "Recall", recording: dict, embed: bool = False) -> dict:
@@ -36,9 +35,7 @@ def recording_view(model: "Recall", recording: dict, embed: bool = False) -> dic
     for kind in SHORTCUTS:
         ids = recording["artifacts"].get(kind) or []
         shortcuts[kind] = artifact_view(model, model.store.get(ARTIFACT, ids[0])) if ids else None
-    retention = model.store.get(BOT, recording["bot_id"])["recording_config"].get("retention") or {}
-    expires = recording["expires_at"] or (recording["created_at"] + retention["hours"] * 3600
-                                          if retention.get("type") == "timed" else None)
+    expires = recording["expires_at"]
     view = {"id": recording["id"], "created_at": iso(recording["created_at"]),
             "started_at": iso(recording["started_at"]) if recording["started_at"] else None,
             "completed_at": iso(recording["completed_at"]) if recording["completed_at"] and
@@ -48,8 +45,8 @@ def recording_view(model: "Recall", recording: dict, embed: bool = False) -> dic
     if embed:
         return view
     bot = model.store.get(BOT, recording["bot_id"])
-    endpoints = {e["id"]: e for e in bot["recording_config"]["realtime_endpoints"]}
-    view["realtime_endpoints"] = [{"id": e, "metadata": endpoints[e].get("metadata", {})} for e in recording["realtime_endpoints"]]
+    endpoints = [model.store.get(REALTIME, e) for e in recording["realtime_endpoints"]]
+    view["realtime_endpoints"] = [{"id": e["id"], "metadata": e["metadata"]} for e in endpoints if e]
     view["bot"] = {"id": bot["id"], "metadata": bot["metadata"]}
     view["desktop_sdk_upload"] = None
     return view
@@ -82,3 +79,7 @@ def artifact_view(model: "Recall", artifact: dict, standalone: bool = False) -> 
         recording = model.store.get(RECORDING, artifact["recording_id"])
         view["recording"] = {"id": recording["id"], "metadata": recording["metadata"]}
     return view
+
+
+def screenshot_view(model: "Recall", shot: dict) -> dict:
+    return {"id": shot["id"], "recorded_at": iso(shot["recorded_at"]), "image": model.link(shot["key"])}
