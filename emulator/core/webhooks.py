@@ -330,6 +330,8 @@ class Dispatcher:
             counted = delivery["attempts"] - delivery.get("interrupted", 0)
             if ok:
                 delivery["status"] = "delivered"
+            elif delivery.get("abandoned"):
+                delivery["status"] = "failed"
             elif manual or counted >= policy.max_attempts:  # a re-send is one attempt, never retried
                 delivery["status"] = "failed"
                 if delivery.get("on_failed") and not manual:
@@ -353,10 +355,10 @@ class Dispatcher:
 
         def begin() -> int | None:
             delivery = self._store.get_delivery(next_id)
-            return None if delivery is None else self._begin(delivery, next_at)
+            return None if delivery is None or delivery.get("abandoned") else self._begin(delivery, next_at)
 
         seq = await asyncio.to_thread(begin)
-        if seq is None:  # gone (a reset): let the rest of the line go
+        if seq is None:  # gone (a reset) or abandoned: let the rest of the line go
             with self._in_flight.changed:
                 self._in_flight.count -= 1
                 self._in_flight.finished += 1
@@ -364,6 +366,21 @@ class Dispatcher:
             await self._next_in_line(key)
             return
         asyncio.get_running_loop().create_task(self._attempt(next_id, seq, next_at, key))
+
+    def abandon(self, platform: str, order_key: str, reason: str) -> int:
+        """Give up every delivery of ``order_key`` not yet delivered (a receiver the platform stopped
+        sending to): waiting ones fail now, one under way fails when it ends. Returns how many."""
+        count = 0
+        with self._store.transaction():
+            for delivery in self._store.deliveries(platform):
+                if delivery.get("order_key") != order_key or delivery["status"] in ("delivered", "failed"):
+                    continue
+                delivery["abandoned"] = reason
+                if delivery["status"] in ("pending", "queued"):
+                    delivery["status"] = "failed"
+                self._store.update_delivery(delivery)
+                count += 1
+        return count
 
     def cut_off(self, reason: str) -> None:
         """End every HTTP request under way now; each is recorded as failed with ``reason``."""

@@ -143,6 +143,19 @@ class Media:
         recording = self.store.get(RECORDING, artifact["recording_id"])
         self._produce(artifact, recording, self.store.get(BOT, recording["bot_id"]))
 
+    # -- metadata --------------------------------------------------------------------------
+    def update_recording(self, recording_id: str, body: dict) -> dict:
+        with self.store.transaction():
+            recording = self.recording(recording_id)
+            recording["metadata"] = merge_metadata(recording["metadata"], body.get("metadata") or {})
+            return self.store.put(RECORDING, recording_id, recording, recording["bot_id"])
+
+    def update_artifact(self, artifact_id: str, kind: str, body: dict) -> dict:
+        with self.store.transaction():
+            artifact = self.artifact(artifact_id, kind)
+            artifact["metadata"] = merge_metadata(artifact["metadata"], body.get("metadata") or {})
+            return self.store.put(ARTIFACT, artifact_id, artifact, artifact["recording_id"])
+
     # -- deletion and retention ------------------------------------------------------------
     def delete_artifact(self, artifact_id: str, kind: str) -> None:
         with self.store.transaction():
@@ -244,3 +257,14 @@ class Media:
 
 def _json(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
+
+
+def merge_metadata(current: dict, changes: dict) -> dict:
+    """A metadata PATCH as a JSON merge patch: keys given are set, a null value removes its key."""
+    out = dict(current)
+    for key, value in changes.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out

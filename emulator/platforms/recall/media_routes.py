@@ -12,7 +12,8 @@ from .http import BAD, CURSOR, DATE_TIME, ERR, UUID as UUID_PARAM, Http, created
     metadata_filter
 from .views import artifact_view, recording_view
 
-ARTIFACT_ROUTES = ("transcript", "audio_mixed", "audio_separate", "video_mixed", "video_separate")
+ARTIFACT_ROUTES = ("transcript", "audio_mixed", "audio_separate", "video_mixed", "video_separate", "participant_events",
+                   "meeting_metadata")
 
 
 def add_media_routes(http: Http) -> None:
@@ -34,6 +35,12 @@ def add_media_routes(http: Http) -> None:
                 {200: "recording", 404: ERR})
     def get_recording(recording_id: UUID) -> Response:
         return json_response(recording_view(model, model.recording(str(recording_id))))
+
+    @http.route("/api/v1/recording/<uuid:recording_id>/", "Change a recording's metadata (merged; null removes a key)",
+                {200: "recording", 400: BAD, 404: ERR}, method="PATCH", request="metadata.update.request")
+    def update_recording(recording_id: UUID) -> Response:
+        recording = model.update_recording(str(recording_id), http.body("metadata.update.request"))
+        return json_response(recording_view(model, recording))
 
     @http.route("/api/v1/recording/<uuid:recording_id>/", "Delete a recording and its media for good",
                 {204: None, 404: ERR}, method="DELETE")
@@ -64,15 +71,22 @@ def _artifact_routes(http: Http, kind: str) -> None:
     def detail(artifact_id: UUID) -> Response:
         return json_response(artifact_view(model, model.artifact(str(artifact_id), kind), standalone=True))
 
+    def update(artifact_id: UUID) -> Response:
+        artifact = model.update_artifact(str(artifact_id), kind, http.body("metadata.update.request"))
+        return json_response(artifact_view(model, artifact, standalone=True))
+
     def delete(artifact_id: UUID) -> Response:
         model.delete_artifact(str(artifact_id), kind)
         return Response(status=204)
 
     listing.__name__, detail.__name__, delete.__name__ = f"list_{kind}", f"get_{kind}", f"delete_{kind}"
+    update.__name__ = f"update_{kind}"
     http.route(f"/api/v1/{kind}/", f"List {kind} artifacts", {200: f"{kind}.list.response", 400: BAD, 404: ERR},
                query=(CURSOR, Param("recording_id", UUID_PARAM), Param("created_at_after", DATE_TIME),
                       Param("created_at_before", DATE_TIME),
                       Param("status_code", {"enum": ["done", "failed", "processing"]})))(listing)
     http.route(f"/api/v1/{kind}/<uuid:artifact_id>/", f"A {kind} artifact", {200: f"artifact.{kind}", 404: ERR})(detail)
+    http.route(f"/api/v1/{kind}/<uuid:artifact_id>/", f"Change a {kind} artifact's metadata (merged; null removes a key)",
+               {200: f"artifact.{kind}", 400: BAD, 404: ERR}, method="PATCH", request="metadata.update.request")(update)
     http.route(f"/api/v1/{kind}/<uuid:artifact_id>/", f"Delete a {kind} artifact and its files",
                {204: None, 404: ERR}, method="DELETE")(delete)

@@ -9,7 +9,8 @@ from ...core.clock import iso
 from ...core.errors import NotFound
 from ...core.tenancy import visible
 from . import files
-from .constants import BOT, NAME, REALTIME, RECORDING
+from .media import merge_metadata
+from .constants import ARTIFACT, BOT, NAME, REALTIME, RECORDING
 
 # What the simulated meeting does besides joining, leaving and speaking, as fractions of its length.
 SCREENSHARE = (0.3, 0.4)  # the host shares a screen
@@ -66,7 +67,7 @@ class Realtime:
     def update_realtime_endpoint(self, endpoint_id: str, body: dict) -> dict:
         with self.store.transaction():
             endpoint = self.realtime_endpoint(endpoint_id)
-            endpoint["metadata"] = _merged(endpoint["metadata"], body.get("metadata") or {})
+            endpoint["metadata"] = merge_metadata(endpoint["metadata"], body.get("metadata") or {})
             return self.store.put(REALTIME, endpoint_id, endpoint, endpoint["recording_id"])
 
     def _on_realtime_failed(self, payload: dict) -> None:
@@ -76,6 +77,7 @@ class Realtime:
         if endpoint is None or endpoint["status"]["code"] != "running":
             return
         recording = self.store.get(RECORDING, endpoint["recording_id"])
+        self.engine.webhooks.abandon(NAME, f"{endpoint['bot_id']}:{endpoint['id']}", "the real-time endpoint failed")
         self._endpoint_status(endpoint, recording, "failed", "delivery_failed",
                               {"code": "DELIVERY_FAILED", "message": "The real-time endpoint did not accept an "
                                "event after 60 attempts, one a second."})
@@ -104,6 +106,7 @@ class Realtime:
         if recording["status"]["code"] == "paused":
             return
         artifact_ids = recording["artifacts"].get(kind, [])
+        artifact = self.store.get(ARTIFACT, artifact_ids[0]) if artifact_ids else None
         for endpoint_id in recording["realtime_endpoints"]:
             endpoint = self.store.get(REALTIME, endpoint_id)
             if endpoint is None or endpoint["type"] != "webhook" or event not in endpoint["events"] \
@@ -111,7 +114,7 @@ class Realtime:
                 continue
             body = {"event": event, "data": {
                 "data": data, "realtime_endpoint": {"id": endpoint["id"], "metadata": endpoint["metadata"]},
-                kind: {"id": artifact_ids[0], "metadata": {}} if artifact_ids else None,
+                kind: {"id": artifact["id"], "metadata": artifact["metadata"]} if artifact else None,
                 "recording": {"id": recording["id"], "metadata": recording["metadata"]},
                 "bot": {"id": bot["id"], "metadata": bot["metadata"]}}}
             self.engine.webhooks.enqueue(NAME, event, endpoint["url"], body, policy=f"{NAME}.realtime",
@@ -180,14 +183,3 @@ class Realtime:
         half = words[: max(1, len(words) // 2)]
         self._realtime(bot, "transcript.partial_data", {"words": half, "participant": speaker}, recording, "transcript")
         self._realtime(bot, "transcript.data", {"words": words, "participant": speaker}, recording, "transcript")
-
-
-def _merged(current: dict, changes: dict) -> dict:
-    """Recall's metadata PATCH: keys given are set, a null value removes its key."""
-    out = dict(current)
-    for key, value in changes.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = value
-    return out

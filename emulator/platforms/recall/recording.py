@@ -89,7 +89,7 @@ class Recording:
             if command == "start_recording" and status in ("in_call_not_recording", "in_call_recording",
                                                            "recording_permission_allowed"):
                 if live is not None:  # "a new recording will begin, overwriting the old recording"
-                    self._discard(live)
+                    self._discard(bot, live)
                 self.start_recording(bot, self._recording_config(body))
             elif command == "stop_recording" and status == "in_call_recording" and live:
                 self._finish(live)
@@ -132,12 +132,11 @@ class Recording:
         self._close_endpoints(recording, "done")
         self._after(self.setting("processing_seconds"), "processed", {"recording": recording["id"]})
 
-    def _discard(self, recording: dict) -> None:
+    def _discard(self, bot: dict, recording: dict) -> None:
         """A recording overwritten by start_recording: it ends deleted, without media."""
         recording["completed_at"] = self.clock.now()
         self._close_endpoints(recording, "done")
         self._delete_recording(recording)
-        bot = self.store.get(BOT, recording["bot_id"])
         bot["recordings"] = [r for r in bot["recordings"] if r != recording["id"]]
         self.store.put(BOT, bot["id"], bot)
 

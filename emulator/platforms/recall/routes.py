@@ -1,5 +1,5 @@
 """Recall.ai's HTTP surface under /recall: the blueprint, assembled from its families' routes
-(bots, in-call commands, recordings and artifacts). Parse, authenticate, validate, call the model, serialise."""
+(bots, in-call commands, recordings and artifacts, real-time endpoints). Parse, authenticate, validate, call the model, serialise."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -13,6 +13,7 @@ from .constants import NAME
 from .http import Http, as_api_error, error_body  # noqa: F401 - error_body is the platform's
 from .in_call_routes import add_in_call_routes
 from .media_routes import add_media_routes
+from .realtime_routes import add_realtime_routes
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -30,4 +31,5 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     add_bot_routes(http)
     add_in_call_routes(http)
     add_media_routes(http)
+    add_realtime_routes(http)
     return bp

@@ -83,3 +83,10 @@ def artifact_view(model: "Recall", artifact: dict, standalone: bool = False) -> 
 
 def screenshot_view(model: "Recall", shot: dict) -> dict:
     return {"id": shot["id"], "recorded_at": iso(shot["recorded_at"]), "image": model.link(shot["key"])}
+
+
+def realtime_endpoint_view(model: "Recall", endpoint: dict) -> dict:
+    recording = model.store.get(RECORDING, endpoint["recording_id"])
+    return {"id": endpoint["id"], "created_at": endpoint["created_at"], "status": endpoint["status"],
+            "metadata": endpoint["metadata"], "type": endpoint["type"], "url": endpoint["url"],
+            "events": endpoint["events"], "recording": {"id": recording["id"], "metadata": recording["metadata"]}}
