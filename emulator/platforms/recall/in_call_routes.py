@@ -100,7 +100,7 @@ def _token_page(items: list[dict], view) -> dict:
     try:
         start = int(base64.urlsafe_b64decode(raw.encode()).decode()) if raw else 0
     except (ValueError, UnicodeDecodeError):
-        raise drf.detail(400, "Invalid continuation_token.") from None
+        raise drf.detail(404, "Invalid continuation_token.") from None  # as DRF answers a bad cursor
 
     def link(offset: int, action: str) -> str:
         args = {k: v for k, v in request.args.items() if k not in ("continuation_token", "action")}
