@@ -269,6 +269,12 @@ class Bots:
             status = self.status(bot)
             if outcome == "fatal" and status in (None, "joining_call", "in_waiting_room"):
                 self._fatal(bot, "bot_errored")
+            elif outcome == "fatal" and status is not None and status not in ENDED:
+                # a bot can also error in the call: what it was recording fails with it
+                live = self._live_recording(bot)
+                self._fatal(bot, "bot_errored")
+                if live is not None:
+                    self._fail_recording(live, "bot_errored")
             elif outcome == "admit" and status == "in_waiting_room":
                 self._on_admitted({"bot": bot_id})
             elif outcome == "kicked" and status in ("in_call_not_recording", "in_call_recording"):
@@ -304,8 +310,7 @@ class Bots:
         for recording in self.store.find(RECORDING, bot["id"]):
             if recording["status"]["code"] in ("processing", "paused") and recording["completed_at"] is None:
                 self._finish(recording)
-        if not bot["recordings"]:
-            self._change(bot, "done")
+        self._settle_bot(bot)
 
 
 def _merge(defaults: dict, given: dict) -> dict:

@@ -10,6 +10,7 @@ from ...core.ratelimit import Throttle
 NAME = "recall"
 BOT, RECORDING, ARTIFACT, IDEMPOTENCY, ADHOC_POOL, REALTIME = (
     f"{NAME}.{k}" for k in ("bot", "recording", "artifact", "idempotency", "adhoc_pool", "realtime_endpoint"))
+CALENDAR, CALENDAR_EVENT, DEDUPLICATION = (f"{NAME}.{k}" for k in ("calendar", "calendar_event", "deduplication"))
 ENDED = frozenset({"call_ended", "done", "fatal", "media_expired"})  # a bot that has left takes no command
 ADHOC_NOTICE = 600  # a join_at closer than this makes an ad-hoc bot (Recall: schedule "at least 10 minutes in advance")
 LINK_LIFETIME = 6 * 3600  # every download_url, minted fresh on every read
@@ -47,6 +48,7 @@ SETTINGS: dict[str, Any] = {
     # Recall: "by default, all media associated with a recording is retained forever" (accounts since
     # June 2025); {"type": "timed", "hours": 168} is the older workspaces' default.
     "default_retention": {"type": "forever"},
+    "calendar_events": 3,  # events a newly connected calendar syncs (on the hour, a day apart)
     "adhoc_pool": None,  # ad-hoc bots available per refill window (None: never exhausted); then 507
     "adhoc_pool_refill_seconds": 60,
     "rate_limit": False,  # Recall's documented limits (RATE_LIMITS) when on
@@ -62,6 +64,9 @@ _LISTS = frozenset({"recall.list_bots", "recall.create_bot", "recall.list_record
 RATE_LIMITS = (
     Throttle(_LISTS, limit=60, period=60),
     Throttle(frozenset({"recall.create_transcript"}), limit=5, period=60, scope="recording_id"),
+    Throttle(frozenset({"recall.list_calendars", "recall.list_calendar_events"}), limit=60, period=60),
+    Throttle(frozenset({"recall.schedule_calendar_event_bot", "recall.unschedule_calendar_event_bot"}),
+             limit=600, period=60),
     Throttle(None, limit=300, period=60),
 )
 

@@ -1,11 +1,12 @@
-"""Recall.ai on the dashboard: bots with their status changes, recordings and media artifacts."""
+"""Recall.ai on the dashboard: bots with their status changes, recordings, media artifacts, real-time
+endpoints, calendars and calendar events."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
-from .constants import ARTIFACT, BOT, NAME, RECORDING
-from .views import artifact_view, bot_view, recording_view
+from .constants import ARTIFACT, BOT, CALENDAR, CALENDAR_EVENT, NAME, REALTIME, RECORDING
+from .views import artifact_view, bot_view, calendar_event_view, calendar_view, realtime_endpoint_view, recording_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -35,5 +36,23 @@ def families(engine: "Engine") -> list[Family]:
                       lambda a=a: artifact_view(model, a, standalone=True), f"{a['kind']} of {a['recording_id']}")
                 for a in store.find(ARTIFACT)]
 
+    def endpoints() -> list[Shown]:
+        return [Shown(e["id"], e["status"]["code"], moments(("running", e["created_at"]),
+                                                           (e["status"]["code"], e["status"]["updated_at"])),
+                      lambda e=e: realtime_endpoint_view(model, e), f"{e['type']} {e['url'] or ''}")
+                for e in store.find(REALTIME)]
+
+    def calendars() -> list[Shown]:
+        return [Shown(c["id"], c["status"], moments(*((s["status"], s["created_at"]) for s in c["status_changes"])),
+                      lambda c=c: calendar_view(c), f"{c['platform']} {c['platform_email'] or ''}", c["workspace"])
+                for c in store.find(CALENDAR)]
+
+    def events() -> list[Shown]:
+        return [Shown(e["id"], "deleted" if e["is_deleted"] else f"{len(e['bots'])} bot(s)",
+                      moments(("created", e["created_at"]), ("starts", e["start_time"])),
+                      lambda e=e: calendar_event_view(model, e), f"{e['title']} · {e['meeting_url'] or 'no link'}")
+                for e in store.find(CALENDAR_EVENT)]
+
     return [Family("bots", "Bots", bots), Family("recordings", "Recordings", recordings),
-            Family("artifacts", "Artifacts", artifacts)]
+            Family("artifacts", "Artifacts", artifacts), Family("realtime_endpoints", "Real-time endpoints", endpoints),
+            Family("calendars", "Calendars", calendars), Family("calendar_events", "Calendar events", events)]

@@ -8,11 +8,15 @@ from typing import Any
 
 from ...core.clock import iso
 from ...core.content import Room, speech
-from ...core.errors import Invalid, NotFound
+from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
 from ...core.tenancy import visible
 from . import files
 from .constants import ARTIFACT, BOT, ENDED, LINK_LIFETIME, MAX_TRANSCRIPTS, NAME, RECORDING
+
+
+FAILURE_MESSAGES = {"internal_error": "Internal server error occurred during recording",
+                    "bot_errored": "The bot ran into an unexpected error while recording"}
 
 
 class Media:
@@ -29,8 +33,7 @@ class Media:
         recording["status"] = {"code": "done", "sub_code": None, "updated_at": iso(now)}
         self.store.put(RECORDING, recording["id"], recording, bot["id"])
         self._recording_webhook(recording, "recording.done")
-        if self.status(bot) == "call_ended":
-            self._change(bot, "done")
+        self._settle_bot(bot)
 
     def _produce(self, artifact: dict, recording: dict, bot: dict) -> None:
         """Write an artifact's files and mark it done."""
@@ -142,6 +145,49 @@ class Media:
             return
         recording = self.store.get(RECORDING, artifact["recording_id"])
         self._produce(artifact, recording, self.store.get(BOT, recording["bot_id"]))
+
+    # -- failures (control API) ------------------------------------------------------------
+    def fail_recording(self, recording_id: str, sub_code: str) -> dict:
+        """The recording could not be captured: it and its unfinished artifacts fail (recording.failed,
+        <artifact>.failed); a bot that has left is done once nothing is left to process."""
+        with self.store.transaction():
+            recording = self.recording(recording_id)
+            if recording["status"]["code"] not in ("processing", "paused"):
+                raise Conflict(f"The recording is {recording['status']['code']}: only one in progress can fail.")
+            self._fail_recording(recording, sub_code)
+            return recording
+
+    def _fail_recording(self, recording: dict, sub_code: str) -> None:
+        now = self.clock.now()
+        recording["completed_at"] = recording["completed_at"] or now
+        for ids in recording["artifacts"].values():
+            for artifact_id in ids:
+                artifact = self.store.get(ARTIFACT, artifact_id)
+                if artifact["status"]["code"] == "processing":
+                    self._set_status(artifact, recording, "failed", sub_code)
+        recording["status"] = {"code": "failed", "sub_code": sub_code, "updated_at": iso(now)}
+        self.store.put(RECORDING, recording["id"], recording, recording["bot_id"])
+        self._close_endpoints(recording, "done")
+        self._recording_webhook(recording, "recording.failed", error={
+            "code": sub_code.upper(), "message": FAILURE_MESSAGES.get(sub_code, "The recording failed.")})
+        self._settle_bot(self.store.get(BOT, recording["bot_id"]))
+
+    def fail_artifact(self, artifact_id: str, sub_code: str | None) -> dict:
+        """One artifact fails (transcript.failed with a provider_connection_failed sub_code, say)."""
+        with self.store.transaction():
+            artifact = self.store.get(ARTIFACT, artifact_id)
+            if artifact is None:
+                raise NotFound("Not found.")
+            if artifact["status"]["code"] != "processing":
+                raise Conflict(f"The artifact is {artifact['status']['code']}: only one processing can fail.")
+            self._set_status(artifact, self.store.get(RECORDING, artifact["recording_id"]), "failed", sub_code)
+            return artifact
+
+    def _settle_bot(self, bot: dict) -> None:
+        """A bot that has left becomes done when none of its recordings is still to be processed."""
+        if self.status(bot) == "call_ended" and not any(
+                r["status"]["code"] in ("processing", "paused") for r in self.store.find(RECORDING, bot["id"])):
+            self._change(bot, "done")
 
     # -- metadata --------------------------------------------------------------------------
     def update_recording(self, recording_id: str, body: dict) -> dict:

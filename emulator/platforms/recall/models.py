@@ -13,6 +13,7 @@ from standardwebhooks import Webhook
 
 from ...core.webhooks import RetryPolicy
 from .bots import Bots
+from .calendar import Calendars
 from .constants import BOT, NAME, SETTINGS
 from .in_call import InCall
 from .media import Media
@@ -54,7 +55,7 @@ SVIX_POLICY = RetryPolicy(delays=(5, 300, 1800, 7200, 18000, 36000, 36000), time
 REALTIME_POLICY = RetryPolicy(delays=(1,) * 59, timeout=15)
 
 
-class Recall(Bots, Recording, InCall, Realtime, Media):
+class Recall(Bots, Recording, InCall, Realtime, Media, Calendars):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store
@@ -63,7 +64,7 @@ class Recall(Bots, Recording, InCall, Realtime, Media):
         engine.webhooks.register_policy(f"{NAME}.realtime", REALTIME_POLICY)
         engine.links.register_renderer(f"{NAME}.file", self.render_file)
         for action in ("dispatch", "join", "admitted", "recording", "participant_leave", "everyone_left", "processed",
-                       "transcribed", "expire", "timeout", "moment", "realtime_failed", "permission"):
+                       "transcribed", "expire", "timeout", "moment", "realtime_failed", "permission", "calendar_connect"):
             engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"), self._recover)
 
     def setting(self, name: str) -> Any:
@@ -84,9 +85,10 @@ class Recall(Bots, Recording, InCall, Realtime, Media):
             self.engine.webhooks.enqueue(NAME, event, url, body, secret=self.setting("webhook_secret"),
                                          delivery_id=message_id, order_key=url)
 
-    def _recording_webhook(self, recording: dict, event: str) -> None:
+    def _recording_webhook(self, recording: dict, event: str, error: dict | None = None) -> None:
         bot = self.store.get(BOT, recording["bot_id"])
-        self._webhook(event, {"data": dict(recording["status"]), "recording": {"id": recording["id"],
+        status = {**recording["status"], **({"error": error} if error else {})}
+        self._webhook(event, {"data": status, "recording": {"id": recording["id"],
                               "metadata": recording["metadata"]},
                               "bot": {"id": bot["id"], "metadata": bot["metadata"]} if bot else None})
 

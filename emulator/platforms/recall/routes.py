@@ -1,5 +1,6 @@
 """Recall.ai's HTTP surface under /recall: the blueprint, assembled from its families' routes
-(bots, in-call commands, recordings and artifacts, real-time endpoints). Parse, authenticate, validate, call the model, serialise."""
+(bots, in-call commands, recordings and artifacts, real-time endpoints,
+Calendar V2). Parse, authenticate, validate, call the model, serialise."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,6 +10,7 @@ from flask import Blueprint, Response
 from ...core.errors import DomainError
 from ...core.http import json_response
 from .bot_routes import add_bot_routes
+from .calendar_routes import add_calendar_routes
 from .constants import NAME
 from .http import Http, as_api_error, error_body  # noqa: F401 - error_body is the platform's
 from .in_call_routes import add_in_call_routes
@@ -32,4 +34,5 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     add_in_call_routes(http)
     add_media_routes(http)
     add_realtime_routes(http)
+    add_calendar_routes(http)
     return bp

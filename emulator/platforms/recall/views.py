@@ -6,7 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...core.clock import iso
-from .constants import ARTIFACT, ASYNC_PROVIDERS, BOT, REALTIME, RECORDING, SHORTCUTS
+from ...core.errors import DomainError
+from .calendar_raw import raw_event
+from .meeting_url import parse
+from .constants import ARTIFACT, ASYNC_PROVIDERS, BOT, CALENDAR, REALTIME, RECORDING, SHORTCUTS
 
 if TYPE_CHECKING:
     from .models import Recall
@@ -90,3 +93,32 @@ def realtime_endpoint_view(model: "Recall", endpoint: dict) -> dict:
     return {"id": endpoint["id"], "created_at": endpoint["created_at"], "status": endpoint["status"],
             "metadata": endpoint["metadata"], "type": endpoint["type"], "url": endpoint["url"],
             "events": endpoint["events"], "recording": {"id": recording["id"], "metadata": recording["metadata"]}}
+
+
+def calendar_view(calendar: dict) -> dict:
+    return {"id": calendar["id"], "oauth_client_id": calendar["oauth_client_id"],
+            "oauth_client_secret": calendar["oauth_client_secret"],
+            "oauth_refresh_token": calendar["oauth_refresh_token"], "platform": calendar["platform"],
+            **{k: calendar[k] for k in ("webhook_url", "oauth_email") if calendar[k] is not None},  # strings when given
+            "platform_email": calendar["platform_email"], "status": calendar["status"],
+            "status_changes": calendar["status_changes"], "created_at": iso(calendar["created_at"]),
+            "updated_at": iso(calendar["updated_at"])}
+
+
+def calendar_event_view(model: "Recall", event: dict) -> dict:
+    calendar = model.store.get(CALENDAR, event["calendar_id"])
+    return {"id": event["id"], "start_time": iso(event["start_time"]), "end_time": iso(event["end_time"]),
+            "calendar_id": event["calendar_id"], "raw": raw_event(event, calendar), "platform": event["platform"],
+            "platform_id": event["platform_id"], "ical_uid": event["ical_uid"],
+            "meeting_platform": _meeting_platform(event["meeting_url"]), "meeting_url": event["meeting_url"],
+            "created_at": iso(event["created_at"]), "updated_at": iso(event["updated_at"]),
+            "is_deleted": event["is_deleted"], "bots": event["bots"]}
+
+
+def _meeting_platform(url: str | None) -> str | None:
+    if not url:
+        return None
+    try:
+        return parse(url)["platform"]
+    except DomainError:
+        return None
