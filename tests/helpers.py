@@ -264,6 +264,9 @@ class RecallOracle:
         # A recording kept forever (Recall's default retention) has no expiry: the embedded recording
         # says nullable, the standalone one forgot to.
         schemas["Recording"]["properties"]["expires_at"]["nullable"] = True
+        # A transcript names the one provider it was made with; the generated schema requires all six
+        # async providers at once, which no transcript can hold.
+        schemas["TranscriptArtifactProvider"].pop("required", None)
         self.json_schema = _nullable_to_json_schema(self.spec)
         self.registry = Registry().with_resource(
             "urn:recall", Resource.from_contents(self.json_schema, default_specification=DRAFT4))

@@ -221,3 +221,17 @@ def test_fatal_can_strike_in_the_call(recall):
                                   "artifacts/00000000-0000-4000-8000-000000000000/fail"])
 def test_failing_what_does_not_exist_is_a_404(recall, path):
     assert recall.control("POST", path, json={}).status_code == 404
+
+
+def test_calendar_throttles_follow_recalls_x_throttles(recall):
+    recall.control("PATCH", "settings", json={"rate_limit": True})
+    calendar = connected(recall)
+    for _ in range(59):  # connected() read the calendar once; lists count on their own: 60 a minute
+        assert v2(recall, "GET", "/calendars/").status_code == 200
+    assert v2(recall, "GET", "/calendars/").status_code == 200
+    throttled = v2(recall, "GET", "/calendars/")
+    assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "60"
+    event = events_of(recall, calendar["id"])[0]
+    for _ in range(300):  # Add Bot and Remove Bot take 600 a minute, more than the 300 of the rest
+        assert v2(recall, "DELETE", f"/calendar-events/{event['id']}/bot/").status_code == 200
+    assert v2(recall, "DELETE", f"/calendar-events/{event['id']}/bot/").status_code == 200

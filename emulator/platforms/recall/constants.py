@@ -17,8 +17,6 @@ LINK_LIFETIME = 6 * 3600  # every download_url, minted fresh on every read
 ARTIFACT_KINDS = ("transcript", "video_mixed", "audio_mixed", "video_separate", "audio_separate",
                   "participant_events", "meeting_metadata")
 SHORTCUTS = ("video_mixed", "transcript", "participant_events", "meeting_metadata", "audio_mixed")
-ASYNC_PROVIDERS = ("assembly_ai_async", "deepgram_async", "gladia_v2_async", "rev_async", "speechmatics_async",
-                   "recallai_async")
 MAX_TRANSCRIPTS = 10
 LEAVE_DEFAULTS = {"waiting_room_timeout": 1200, "noone_joined_timeout": 1200,
                   "everyone_left_timeout": {"timeout": 2, "activate_after": None},
