@@ -51,17 +51,20 @@ def test_validate_exit_codes(tmp_path):
 
 
 def start_server(state, *extra):
+    # Unbuffered bytes: readline takes exactly the first line, so communicate() later gets the rest of
+    # the banner (a text pipe's buffer would swallow lines that arrived with the first).
     process = subprocess.Popen([*CLI, "serve", "--port", "0", "--state", str(state), *extra],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    line = process.stdout.readline()
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    line = process.stdout.readline().decode()
     match = re.search(r"listening on (http://\S+)", line)
-    assert match, line + process.stderr.read()
+    assert match, line + process.stderr.read().decode()
     return process, match.group(1)
 
 
 def stop_server(process):
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
+    out, err = out.decode(), err.decode()
     assert process.returncode == 0, err
     assert "stopped" in out
     return out

@@ -109,6 +109,21 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
                 answer = target.http.post(f"{target.api_base}/bot/{bot_id}/leave_call/")
                 assert answer.status_code in (200, 400), answer.text
 
+        @rule(command=st.sampled_from(["start_recording", "pause_recording", "resume_recording"]))
+        def record(self, command: str) -> None:
+            """Recording control: a start while recording replaces the recording (its old one is deleted)."""
+            for bot_id in list(self.bots)[-1:]:
+                answer = target.http.post(f"{target.api_base}/bot/{bot_id}/{command}/", json={})
+                assert answer.status_code in (200, 400), answer.text
+
+        @rule()
+        def chat(self) -> None:
+            for bot_id in list(self.bots)[-1:]:
+                answer = target.http.post(f"{target.api_base}/bot/{bot_id}/send_chat_message/", json={"message": "hi"})
+                assert answer.status_code in (200, 400), answer.text
+                if answer.status_code == 400:
+                    assert answer.json()["code"] in ("cannot_command_unstarted_bot", "cannot_command_completed_bot")
+
         @rule(seconds=st.sampled_from([1, 5, 60, 600, 3600]))
         def advance(self, seconds: int) -> None:
             target.control.advance(seconds)
