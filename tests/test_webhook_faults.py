@@ -37,8 +37,10 @@ def test_dropped_first_attempts_follow_the_retry_schedule(recall, receiver, emul
     emulator.fault("recall", "drop", on="webhooks", event="bot.joining_call", attempts=2)
     recall.create()
     emulator.settle()
-    assert "bot.joining_call" not in events(receiver)  # attempt 1 dropped, its immediate retry dropped too
-    emulator.advance(5)  # Svix's third attempt, 5 s later
+    assert "bot.joining_call" not in events(receiver)  # attempt 1 dropped
+    emulator.advance(5)  # Svix's second attempt, 5 s later: dropped too
+    assert "bot.joining_call" not in events(receiver)
+    emulator.advance(300)  # the third, 5 minutes after that
     assert events(receiver).count("bot.joining_call") == 1
     delivery = next(d for d in emulator.webhooks if d["event"] == "bot.joining_call")
     assert delivery["status"] == "delivered" and delivery["attempts"] == 3
