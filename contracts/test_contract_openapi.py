@@ -63,12 +63,23 @@ def target_document(target: Target) -> dict:
     return document
 
 
+_LOADED: dict[tuple[str, str], object] = {}  # (platform, base) -> its loaded document, parsed once per run
+
+
+def loaded_schema(target: Target):
+    key = (target.platform, target.paths_base)
+    if key not in _LOADED:
+        schema = schemathesis.openapi.from_dict(target_document(target))
+        schema.config.update(base_url=target.paths_base)
+        # Credentials are the harness's, not generated; unknown query parameters are ignored by the
+        # vendors, as by most APIs, so they are not generated as "invalid" input.
+        schema.config.generation.update(with_security_parameters=False, allow_extra_parameters=False)
+        _LOADED[key] = schema
+    return _LOADED[key]
+
+
 def test_operation(target: Target, operation: str, mode: GenerationMode, examples: int) -> None:
-    schema = schemathesis.openapi.from_dict(target_document(target))
-    schema.config.update(base_url=target.paths_base)
-    # Credentials are the harness's, not generated; unknown query parameters are ignored by the
-    # vendors, as by most APIs, so they are not generated as "invalid" input.
-    schema.config.generation.update(with_security_parameters=False, allow_extra_parameters=False)
+    schema = loaded_schema(target)
     api_operation = schema.find_operation_by_label(operation)
     assert api_operation is not None, f"{operation} is missing from the target's document"
     headers = dict(target.http.headers)

@@ -2,7 +2,8 @@
 from .dashboard import families
 from ...core.platform import Platform
 from .control import control_blueprint
-from .models import NAME, Hms
+from .constants import NAME
+from .models import Hms
 from .routes import api_blueprint, error_body
 
 

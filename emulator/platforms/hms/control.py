@@ -11,7 +11,8 @@ from ...control.routes import control_body, control_error, platform_control
 from ...core.clock import transport_now
 from ...core.http import json_response
 from ...core.operations import Param, operation
-from .models import NAME, SETTINGS, Hms
+from .constants import NAME, SETTINGS
+from .models import Hms
 from .routes import recording_view
 
 if TYPE_CHECKING:

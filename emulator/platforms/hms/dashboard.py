@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
-from .models import ASSET, NAME, RECORDING, ROOM, SESSION
+from .constants import ASSET, NAME, RECORDING, ROOM, SESSION
 from .routes import recording_view, room_view
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from ...core.http import json_response, read_json
 from ...core.operations import Param, operation, query_errors
 from ...core.schemas import json_path
 from .auth import token_problem
-from .models import DEFAULT_PRESIGN, NAME, Hms
+from .constants import DEFAULT_PRESIGN, NAME
+from .models import Hms
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
