@@ -11,6 +11,7 @@ ROOM, ROOM_NAME, SESSION, RECORDING, ASSET = (f"{NAME}.{k}" for k in ("room", "r
 WEBHOOK_LINK_LIFETIME = 24 * 3600  # *_presigned_url fields in webhooks
 DEFAULT_PRESIGN = 3 * 24 * 3600  # presigned-url endpoint without presign_duration
 ACTIVE = ("starting", "running")
+RECORDER = "__internal_recorder"  # the role of the peer a recording (Beam) joins as
 SETTINGS: dict[str, Any] = {
     "access_key": "6500000000000000000000aa",
     "app_secret": "emulator-app-secret-change-me-0123456789",

@@ -77,7 +77,12 @@ def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
     assert stop.status_code == 200, stop.text
     target.control.advance(60)
     target.control.advance(3600)  # transcription: at least 5 minutes, or 20 % of the duration
-    return Counter({event: 1 for event in EVENTS}), PASSCODE
+    people = target.control.call("GET", "100ms/settings")["peers"]
+    # the session opens, its people join, leave after session_seconds (600 s), and it closes
+    expected = Counter({event: 1 for event in EVENTS}) + Counter({
+        "session.open.success": 1, "peer.join.success": people, "peer.leave.success": people,
+        "session.close.success": 1})
+    return expected, PASSCODE
 
 
 def webhook_links(message: dict) -> list[tuple[str, float, int]]:
@@ -105,6 +110,11 @@ def api_links(target: Target) -> list[tuple[str, float, int]]:
     return links
 
 
+
+
+def _subject(data: dict) -> str | None:
+    """What a webhook is about: its recording, else its peer, else its session."""
+    return data.get("job_id") or data.get("recording_id") or data.get("peer_id") or data.get("session_id")
 
 
 def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
@@ -164,9 +174,7 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
 
         def teardown(self) -> None:
             self.read()
-            sent = Counter((event_of(m), json.loads(m["body"])["data"].get("job_id")
-                            or json.loads(m["body"])["data"].get("recording_id"))
-                           for m in target.control.inbox(self.inbox))
+            sent = Counter((event_of(m), _subject(json.loads(m["body"])["data"])) for m in target.control.inbox(self.inbox))
             assert all(count == 1 for count in sent.values()), f"an event arrived twice: {sent}"
             for recording_id, status in self.statuses.items():
                 if status == "completed":

@@ -1,11 +1,12 @@
 """100ms's state and rules, composed of its resource families: rooms (rooms.py), sessions and peers
-(sessions.py), recordings with transcription and summaries (recordings.py) and recording assets
+(sessions.py), active rooms (active_rooms.py), recordings with transcription and summaries (recordings.py) and recording assets
 (assets.py); here the shared plumbing and webhooks. No HTTP here."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from ...core.webhooks import RetryPolicy
+from .active_rooms import ActiveRooms
 from .assets import Assets
 from .constants import NAME, ROOM, SETTINGS, fixed_object_id, seconds_iso
 from .recordings import Recordings
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 RETRY_POLICY = RetryPolicy(delays=(1, 3, 10), timeout=30, accepted=lambda status: status == 200)
 
 
-class Hms(Rooms, Sessions, Recordings, Assets):
+class Hms(Rooms, Sessions, ActiveRooms, Recordings, Assets):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store
@@ -41,7 +42,11 @@ class Hms(Rooms, Sessions, Recordings, Assets):
 
     # -- webhooks --------------------------------------------------------------------------
     def _notify(self, recording: dict, event: str, data: dict) -> None:
-        room = self.store.get(ROOM, recording["room_id"])
+        self._notify_room(recording["room_id"], event, data)
+
+    def _notify_room(self, room_id: str, event: str, data: dict) -> None:
+        """A webhook to the room's own endpoint, or the workspace's; in order per room."""
+        room = self.store.get(ROOM, room_id)
         hook = room.get("webhook") or ({"url": self.setting("webhook_url"), "headers": self.setting("webhook_headers")}
                                        if self.setting("webhook_url") else None)
         if not hook:
@@ -50,4 +55,4 @@ class Hms(Rooms, Sessions, Recordings, Assets):
                     "app_id": self.app_id, "account_id": self.customer_id, "template_id": self.template_id,
                     "timestamp": seconds_iso(self.clock.now()), "type": event, "data": data}
         self.engine.webhooks.enqueue(NAME, event, hook["url"], envelope, dict(hook.get("headers") or {}),
-                                     order_key=recording["room_id"])
+                                     order_key=room_id)

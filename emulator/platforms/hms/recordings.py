@@ -10,7 +10,7 @@ from ...core.content import Room, Segment, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
 from . import files
-from .constants import ACTIVE, ASSET, NAME, RECORDING, SESSION
+from .constants import ACTIVE, ASSET, NAME, RECORDER, RECORDING, SESSION
 
 class Recordings:
     def start_recording(self, room_id: str, body: dict) -> dict:
@@ -23,13 +23,15 @@ class Recordings:
                               "and 500x500..1080x1920 (portrait)")
         with self.store.transaction():
             room = self.room(room_id)
+            if not room["enabled"]:
+                raise Invalid(f"room {room_id} is disabled: enable it to record")
             running = [r for r in self.store.find(RECORDING, room_id) if r["status"] in ACTIVE + ("stopping",)]
             if running:
                 raise Conflict(f"a recording is already running in room {room_id}: {running[0]['id']}")
             session = self.active_session(room_id)
             if session is None or not self._people_in(session):
                 session = self.start_session(room_id)
-            beam_peer = self._join(session, "Beam", "__internal_recorder")
+            beam_peer = self._join(session, "Beam", RECORDER)
             transcription = body.get("transcription") or {}
             summary = transcription.get("summary") or {}
             asset_types = ["room-composite", "chat"]
@@ -285,7 +287,7 @@ class Recordings:
 
     def segments(self, recording: dict, duration: int) -> list[Segment]:
         session = self.store.get(SESSION, recording["session_id"])
-        people = [p for p in session["peers"].values() if p["role"] != "__internal_recorder"]
+        people = [p for p in session["peers"].values() if p["role"] != RECORDER]
         speakers = tuple({"name": p["name"], "peer_id": p["id"], "role": p["role"]} for p in people)
         vocabulary = tuple(recording["_"]["transcription"].get("custom_vocabulary") or ())
         return speech(self.engine.config.seed, f"{NAME}:{recording['id']}", [Room("main", 0, max(duration, 1), speakers)],

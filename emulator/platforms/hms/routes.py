@@ -1,55 +1,25 @@
 """100ms's HTTP surface under /100ms/v2: parse, authenticate, validate, call the model, serialise."""
 from __future__ import annotations
 
-from functools import wraps
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, request
 
-from ...core.clock import transport_now
-from ...core.errors import ApiError, DomainError
-from ...core.http import json_response, read_json
-from ...core.operations import Param, operation, query_errors
-from ...core.schemas import json_path
-from .auth import token_problem
+from ...core.clock import parse_iso
+from ...core.errors import DomainError
+from ...core.http import json_response
+from ...core.operations import Param, operation
+from .active_room_routes import add_active_room_routes
 from .constants import DEFAULT_PRESIGN, NAME
+from .http import ERR, PAGE, Http, error_body, filtered, hms_error, page  # noqa: F401 - error_body is the platform's
 from .models import Hms
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
 
-ERR = "error"
+DATE_TIME = {"type": "string", "format": "date-time"}
 RECORDING_STATUSES = ["starting", "running", "stopping", "post_processing", "completed", "failed"]
 ASSET_TYPES = ["room-composite", "room-composite-legacy", "room-vod", "chat", "transcript", "summary", "track", "stream"]
-PAGE = (Param("start", {"type": "string", "pattern": "^[0-9a-f]{24}$"}, "id of the last item of the previous page"),
-        Param("limit", {"type": "integer", "minimum": 10, "maximum": 100}, "10 to 100, default 10"))
-
-
-def error_body(status: int, message: str, details: list[str] | None = None) -> dict:
-    return {"code": status, "message": message, "details": details or []}
-
-
-def hms_error(status: int, message: str, details: list[str] | None = None) -> ApiError:
-    return ApiError(status, error_body(status, message, details))
-
-
-def page(items: list[dict], args, view: Callable[[dict], dict] = lambda x: x) -> dict:
-    """The {limit, data, last} envelope: ``start`` is the id of the last item already seen."""
-    raw = args.get("limit", "10")
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise hms_error(400, f"limit: {raw!r} is not an integer", ["limit must be an integer from 10 to 100"])
-    if not 10 <= limit <= 100:
-        raise hms_error(400, f"limit: {limit} is out of range", ["limit must be an integer from 10 to 100"])
-    start = args.get("start")
-    if start:
-        ids = [item["id"] for item in items]
-        if start not in ids:  # an id of the right form that names nothing: nothing to page from
-            raise hms_error(404, f"start: no such id {start!r}", ["start must be the last id of a previous page"])
-        items = items[ids.index(start) + 1:]
-    data = [view(item) for item in items[:limit]]
-    return {"limit": limit, "data": data, "last": data[-1]["id"] if data else ""}
 
 
 def api_blueprint(engine: "Engine") -> Blueprint:
@@ -60,33 +30,8 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     def domain_error(exc: DomainError) -> Response:
         return json_response(error_body(exc.status, exc.message), exc.status)
 
-    def authenticated(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            problem = token_problem(request.headers.get("Authorization", ""), model.setting("access_key"),
-                                    model.setting("app_secret"), transport_now())
-            if problem:
-                raise hms_error(401, "Token validation error", [problem])
-            problems = query_errors(wrapper, request.args)  # the marks are on the wrapper
-            if problems:
-                raise hms_error(400, problems[0], problems)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    def body(schema: str) -> dict:
-        data = read_json(lambda message: hms_error(400, message, [message]), allow_empty=True)
-        errors = engine.schemas.errors(NAME, schema, data)
-        if errors:
-            details = [f"{json_path(e.absolute_path)[2:] or 'body'}: {e.message}" for e in errors]
-            raise hms_error(400, details[0], details)
-        return data
-
-    def filtered(items: list[dict], *fields: str) -> list[dict]:
-        for field in fields:
-            if request.args.get(field):
-                items = [i for i in items if str(i.get(field)) == request.args[field]]
-        return items
+    http = Http(engine, bp)
+    authenticated, body = http.authenticated, http.body
 
     auth = {401: ERR}
 
@@ -113,21 +58,34 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     def get_room(room_id: str) -> Response:
         return json_response(room_view(model.room(room_id)))
 
+    @bp.post("/v2/rooms/<room_id>")
+    @operation("Update a room (name, description, recording_info, region, polls, webhook ...); enabled false "
+               "disables it", {200: "room", 400: ERR, 404: ERR, **auth}, request="room.update.request")
+    @authenticated
+    def update_room(room_id: str) -> Response:
+        return json_response(room_view(model.update_room(room_id, body("room.update.request"))))
+
     @bp.get("/v2/sessions")
-    @operation("List sessions", {200: "sessions.list.response", 400: ERR, 404: ERR, **auth},
-               query=(Param("room_id", {"type": "string"}), Param("active", {"type": "boolean"}), *PAGE))
+    @operation("List sessions (active ones unless active=false; after and before bound the start)",
+               {200: "sessions.list.response", 400: ERR, 404: ERR, **auth},
+               query=(Param("room_id", {"type": "string"}), Param("active", {"type": "boolean"}),
+                      Param("after", DATE_TIME), Param("before", DATE_TIME), *PAGE))
     @authenticated
     def list_sessions() -> Response:
         sessions = filtered(model.sessions(), "room_id")
-        if request.args.get("active") in ("true", "false"):
-            sessions = [s for s in sessions if s["active"] == (request.args["active"] == "true")]
-        return json_response(page(sessions, request.args))
+        active = request.args.get("active", "true") == "true"  # the documented default: true
+        sessions = [s for s in sessions if s["active"] == active]
+        if request.args.get("after"):
+            sessions = [s for s in sessions if parse_iso(s["created_at"]) >= parse_iso(request.args["after"])]
+        if request.args.get("before"):
+            sessions = [s for s in sessions if parse_iso(s["created_at"]) <= parse_iso(request.args["before"])]
+        return json_response(page(sessions, request.args, session_view))
 
     @bp.get("/v2/sessions/<session_id>")
     @operation("A session with its peers", {200: "session", 404: ERR, **auth})
     @authenticated
     def get_session(session_id: str) -> Response:
-        return json_response(model.session(session_id))
+        return json_response(session_view(model.session(session_id)))
 
     @bp.post("/v2/recordings/room/<room_id>/start")
     @operation("Start recording a room (with transcription and summary if asked)",
@@ -208,7 +166,13 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             raise hms_error(400, f"presign_duration: {lifetime} must be between 1 and 604800 seconds")
         return json_response(model.presign(asset_id, lifetime))
 
+    add_active_room_routes(http)
     return bp
+
+
+def session_view(session: dict) -> dict:
+    """A session as 100ms answers it: its live state (peer metadata and tracks, messages) is kept apart."""
+    return {k: v for k, v in session.items() if not k.startswith("_")}
 
 
 def room_view(room: dict) -> dict:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...core.clock import iso
+from ...core.clock import iso, parse_iso
 from ...core.content import person_name
-from ...core.errors import NotFound
-from .constants import ACTIVE, NAME, RECORDING, SESSION
+from ...core.errors import Conflict, NotFound
+from .constants import ACTIVE, NAME, RECORDER, RECORDING, ROOM, SESSION
+
 
 class Sessions:
     def start_session(self, room_id: str, peers: Any = None, duration: float | None = None) -> dict:
@@ -25,27 +26,41 @@ class Sessions:
             return self.store.get(SESSION, session["id"])
 
     def _new_session(self, room_id: str) -> dict:
+        room = self.room(room_id)
+        if not room["enabled"]:  # a disabled room takes no new session (the one under way may go on)
+            raise Conflict(f"room {room_id} is disabled: enable it to let peers join")
         now = iso(self.clock.now())
         session = {"id": self._oid(SESSION), "room_id": room_id, "customer_id": self.customer_id, "active": True,
-                   "peers": {}, "created_at": now, "updated_at": now}
-        return self.store.put(SESSION, session["id"], session, room_id)
+                   "peers": {}, "created_at": now, "updated_at": now, "_live": {}}
+        self.store.put(SESSION, session["id"], session, room_id)
+        self._notify_room(room_id, "session.open.success", {
+            **self._room_fields(room), "session_id": session["id"], "session_started_at": now})
+        return session
 
     def _join(self, session: dict, name: str, role: str) -> str:
         session = self.store.get(SESSION, session["id"])
         peer_id = self._uuid()
+        now = iso(self.clock.now())
         session["peers"][peer_id] = {"id": peer_id, "session_id": session["id"], "name": name, "role": role,
-                                     "user_id": f"user-{peer_id[:8]}", "joined_at": iso(self.clock.now()),
-                                     "left_at": None}
+                                     "user_id": f"user-{peer_id[:8]}", "joined_at": now, "left_at": None}
+        stream = self._uuid()
+        session.setdefault("_live", {})[peer_id] = {"metadata": "", "tracks": {
+            track: {"id": track, "stream_id": stream, "mute": kind == "audio", "type": kind, "source": "regular",
+                    "started_at": now, "description": ""} for kind, track in (("audio", self._uuid()),
+                                                                              ("video", self._uuid()))}}
         session["active"] = True
-        session["updated_at"] = iso(self.clock.now())
+        session["updated_at"] = now
         self.store.put(SESSION, session["id"], session, session["room_id"])
+        if role != RECORDER:  # the recorder's own joins are not announced
+            self._notify_room(session["room_id"], "peer.join.success", {
+                **self._peer_fields(session, peer_id), "type": "regular"})
         return peer_id
 
     def end_session(self, session_id: str) -> dict:
         with self.store.transaction():
             session = self.session(session_id)
             for peer_id, peer in session["peers"].items():
-                if peer["left_at"] is None and peer["role"] != "__internal_recorder":
+                if peer["left_at"] is None and peer["role"] != RECORDER:
                     self._on_peer_leave({"session": session_id, "peer": peer_id})
             return self.store.get(SESSION, session_id)
 
@@ -53,9 +68,16 @@ class Sessions:
         session = self.store.get(SESSION, payload["session"])
         if session is None or session["peers"].get(payload["peer"], {}).get("left_at", "gone") is not None:
             return
-        session["peers"][payload["peer"]]["left_at"] = iso(self.clock.now())
-        session["updated_at"] = iso(self.clock.now())
+        now = self.clock.now()
+        peer = session["peers"][payload["peer"]]
+        peer["left_at"] = iso(now)
+        session["updated_at"] = iso(now)
         self.store.put(SESSION, session["id"], session, session["room_id"])
+        if peer["role"] != RECORDER:
+            self._notify_room(session["room_id"], "peer.leave.success", {
+                **self._peer_fields(session, peer["id"]), "left_at": iso(now), "type": "regular",
+                "duration": int(now - parse_iso(peer["joined_at"])),
+                "reason": payload.get("reason", "client request"), "message": payload.get("message", "")})
         if not self._people_in(session):
             for recording in self.store.find(RECORDING, session["room_id"]):
                 if recording["session_id"] == session["id"] and recording["status"] in ACTIVE:
@@ -64,12 +86,29 @@ class Sessions:
             self._close_if_empty(session)
 
     def _people_in(self, session: dict) -> list[dict]:
-        return [p for p in session["peers"].values() if p["left_at"] is None and p["role"] != "__internal_recorder"]
+        return [p for p in session["peers"].values() if p["left_at"] is None and p["role"] != RECORDER]
 
     def _close_if_empty(self, session: dict) -> None:
-        if not any(p["left_at"] is None for p in session["peers"].values()):
+        if session["active"] and not any(p["left_at"] is None for p in session["peers"].values()):
             session["active"] = False
             self.store.put(SESSION, session["id"], session, session["room_id"])
+            now = self.clock.now()
+            self._notify_room(session["room_id"], "session.close.success", {
+                **self._room_fields(self.store.get(ROOM, session["room_id"])), "session_id": session["id"],
+                "session_duration": int(now - parse_iso(session["created_at"])),
+                "session_started_at": session["created_at"], "session_stopped_at": iso(now)})
+
+    def _room_fields(self, room: dict) -> dict:
+        return {"room_id": room["id"], "room_name": room["name"], "template_id": room["template_id"]}
+
+    def _peer_fields(self, session: dict, peer_id: str) -> dict:
+        """What every peer webhook says about the peer, its room and its session."""
+        peer = session["peers"][peer_id]
+        live = session.get("_live", {}).get(peer_id, {})
+        return {**self._room_fields(self.store.get(ROOM, session["room_id"])), "session_id": session["id"],
+                "peer_id": peer_id, "user_id": peer["user_id"], "user_name": peer["name"],
+                "user_data": live.get("metadata", ""), "role": peer["role"], "joined_at": peer["joined_at"],
+                "session_started_at": session["created_at"]}
 
     def active_session(self, room_id: str) -> dict | None:
         return next((s for s in self.store.find(SESSION, room_id) if s["active"]), None)

@@ -1,0 +1,156 @@
+"""100ms rooms updated and disabled, sessions listed as documented, and active rooms over HTTP:
+peers read, updated, messaged and removed, the room ended (and locked), with the session, peer,
+role and room webhooks their documented payloads."""
+import pytest
+
+from helpers import assert_valid
+
+
+def session_of(hms, room_id: str, peers: int = 2, duration: float = 600) -> dict:
+    answer = hms.control("POST", f"rooms/{room_id}/session", json={"peers": peers, "duration": duration})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def hook(receiver) -> dict:
+    return {"url": receiver.url, "headers": {}}
+
+
+# -- rooms -----------------------------------------------------------------------------------
+def test_a_room_is_updated_by_id_and_names_are_case_insensitive(hms):
+    room = hms.room(name="Class-A", description="first")
+    same = hms.room(name="class-a", description="second")
+    assert same["id"] == room["id"] and same["description"] == "second"
+    updated = hms.post(f"/rooms/{room['id']}", json={"name": "class-b", "region": "eu", "polls": [],
+                                                     "recording_info": {"enabled": True, "upload_info": {
+                                                         "type": "s3", "location": "my-bucket", "prefix": "rec"}}})
+    assert updated.status_code == 200, updated.text
+    assert_valid("100ms", "room", updated.json())
+    assert updated.json()["name"] == "class-b" and updated.json()["recording_info"]["upload_info"]["location"] == "my-bucket"
+    other = hms.room(name="other")
+    taken = hms.post(f"/rooms/{other['id']}", json={"name": "CLASS-B"})
+    assert taken.status_code == 400 and "already exists" in taken.json()["message"]
+    assert hms.post("/rooms/0123456789abcdef01234567", json={"enabled": False}).status_code == 404
+
+
+def test_template_ids_are_checked_and_size_may_be_zero(hms):
+    wrong = hms.post("/rooms", json={"name": "t", "template_id": "0123456789abcdef01234567"})
+    assert wrong.status_code == 400 and wrong.json()["message"] == "template not found"
+    assert hms.post("/rooms", json={"name": "t", "size": 0}).status_code == 200
+    assert hms.post("/rooms", json={"name": "t", "size": -1}).status_code == 400
+
+
+def test_a_disabled_room_takes_no_session_and_no_recording(hms):
+    room = hms.room(name="closed")
+    assert hms.post(f"/rooms/{room['id']}", json={"enabled": False}).json()["enabled"] is False
+    assert hms.control("POST", f"rooms/{room['id']}/session", json={}).status_code == 409
+    refused = hms.post(f"/recordings/room/{room['id']}/start", json={})
+    assert refused.status_code == 400 and "disabled" in refused.json()["message"]
+    hms.post(f"/rooms/{room['id']}", json={"enabled": True})
+    assert hms.control("POST", f"rooms/{room['id']}/session", json={}).status_code == 201
+
+
+def test_sessions_list_active_ones_by_default_with_after_and_before(hms):
+    room = hms.room(name="sessions")
+    first = session_of(hms, room["id"], duration=60)
+    hms.emulator.advance(61)
+    second = session_of(hms, room["id"])
+    assert [s["id"] for s in hms.get("/sessions").json()["data"]] == [second["id"]]
+    everything = hms.get("/sessions", params={"active": "false"}).json()["data"]
+    assert [s["id"] for s in everything] == [first["id"]]
+    after = hms.get("/sessions", params={"active": "false", "after": second["created_at"]}).json()["data"]
+    assert after == []
+    before = hms.get("/sessions", params={"active": "false", "before": first["created_at"]}).json()["data"]
+    assert [s["id"] for s in before] == [first["id"]] and "_live" not in before[0]
+
+
+# -- active rooms ----------------------------------------------------------------------------
+def test_an_active_room_lists_and_updates_its_peers(hms, receiver):
+    room = hms.room(name="live", webhook=hook(receiver))
+    assert hms.get(f"/active-rooms/{room['id']}").status_code == 404  # nobody in it
+    session = session_of(hms, room["id"])
+    active = hms.get(f"/active-rooms/{room['id']}").json()
+    assert_valid("100ms", "active_room", active)
+    assert active["session"]["id"] == session["id"] and sorted(active["session"]["peers"]) == sorted(session["peers"])
+    peers = hms.get(f"/active-rooms/{room['id']}/peers").json()
+    assert_valid("100ms", "active_room.peers.response", peers)
+    host = next(p for p in peers["peers"].values() if p["role"] == "host")
+    assert list(hms.get(f"/active-rooms/{room['id']}/peers", params={"role": "guest"}).json()["peers"]) != [host["id"]]
+    assert hms.get(f"/active-rooms/{room['id']}/peers", params={"user_id": host["user_id"]}).json()["peers"].keys() == {host["id"]}
+    detail = hms.get(f"/active-rooms/{room['id']}/peers/{host['id']}").json()
+    assert_valid("100ms", "active_room.peer", detail)
+    assert {t["type"] for t in detail["tracks"].values()} == {"audio", "video"}
+    changed = hms.post(f"/active-rooms/{room['id']}/peers/{host['id']}",
+                       json={"name": "Teacher", "role": "stage", "metadata": '{"isHandRaised":true}'})
+    assert changed.status_code == 200 and changed.json()["role"] == "stage"
+    assert changed.json()["metadata"] == '{"isHandRaised":true}' and changed.json()["name"] == "Teacher"
+    hms.emulator.settle()
+    [role_change] = [b for b in receiver.bodies() if b["type"] == "role.change.success"]
+    assert_valid("100ms", "webhook.role.change.success", role_change)
+    assert role_change["data"]["previous_role"] == "host" and role_change["data"]["user_data"] == '{"isHandRaised":true}'
+    assert hms.get(f"/active-rooms/{room['id']}/peers/00000000-0000-4000-8000-000000000000").status_code == 404
+
+
+def test_messages_go_to_a_peer_a_role_or_everyone(hms):
+    room = hms.room(name="chat")
+    session = session_of(hms, room["id"], peers=3)
+    peer_id = next(iter(session["peers"]))
+    for body in ({"message": "hi all"}, {"message": "hi guests", "role": "guest"},
+                 {"message": "hi you", "peer_id": peer_id, "type": "custom_event"}):
+        answer = hms.post(f"/active-rooms/{room['id']}/send-message", json=body)
+        assert answer.status_code == 200 and answer.json() == {"message": "message sent"}
+    assert hms.post(f"/active-rooms/{room['id']}/send-message", json={}).status_code == 400
+    stranger = hms.post(f"/active-rooms/{room['id']}/send-message", json={"message": "x", "peer_id": "nobody"})
+    assert stranger.status_code == 404
+
+
+def test_removed_peers_leave_as_kicked(hms, receiver):
+    room = hms.room(name="kick", webhook=hook(receiver))
+    session = session_of(hms, room["id"], peers=3)
+    guest = next(p for p in session["peers"].values() if p["role"] == "guest")
+    assert hms.post(f"/active-rooms/{room['id']}/remove-peers", json={}).status_code == 400
+    answer = hms.post(f"/active-rooms/{room['id']}/remove-peers", json={"peer_id": guest["id"], "reason": "misconduct"})
+    assert answer.status_code == 200 and answer.json() == {"message": "peer remove request submitted"}
+    assert guest["id"] not in hms.get(f"/active-rooms/{room['id']}/peers").json()["peers"]
+    assert hms.post(f"/active-rooms/{room['id']}/remove-peers", json={"role": "guest"}).status_code == 200
+    assert [p["role"] for p in hms.get(f"/active-rooms/{room['id']}/peers").json()["peers"].values()] == ["host"]
+    hms.emulator.settle()
+    leaves = [b for b in receiver.bodies() if b["type"] == "peer.leave.success"]
+    assert len(leaves) == 2 and all(b["data"]["reason"] == "peer kicked" for b in leaves)
+    assert leaves[0]["data"]["message"] == "misconduct" and leaves[0]["data"]["peer_id"] == guest["id"]
+    for body in leaves:
+        assert_valid("100ms", "webhook.peer.leave.success", body)
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_ending_a_room_disconnects_everyone_and_stops_its_recording(hms, receiver, lock):
+    room = hms.room(name=f"end-{lock}", webhook=hook(receiver))
+    recording = hms.start(room["id"])
+    hms.emulator.advance(3)
+    answer = hms.post(f"/active-rooms/{room['id']}/end-room", json={"reason": "Class has ended", "lock": lock})
+    assert answer.status_code == 200 and answer.json() == {"message": "session is ending"}
+    assert hms.get(f"/active-rooms/{room['id']}").status_code == 404
+    hms.emulator.advance(30)
+    assert hms.recording(recording["id"])["status"] == "completed"
+    assert hms.get(f"/rooms/{room['id']}").json()["enabled"] is (not lock)
+    types = [b["type"] for b in receiver.bodies()]
+    assert types[:3] == ["session.open.success", "peer.join.success", "peer.join.success"]
+    assert {"room.end.success", "peer.leave.success", "beam.stopped.success", "session.close.success"} <= set(types)
+    end = next(b for b in receiver.bodies() if b["type"] == "room.end.success")
+    assert end["data"]["lock_room"] is lock and end["data"]["reason"] == "Class has ended"
+    stopped = next(b for b in receiver.bodies() if b["type"] == "beam.stopped.success")
+    assert stopped["data"]["reason"] == "room ended"
+    for body in receiver.bodies():
+        assert_valid("100ms", f"webhook.{body['type']}", body)
+
+
+def test_a_session_opens_and_closes_with_webhooks(hms, receiver):
+    room = hms.room(name="lifecycle", webhook=hook(receiver))
+    session_of(hms, room["id"], duration=90)
+    hms.emulator.advance(90)
+    types = [b["type"] for b in receiver.bodies()]
+    assert types == ["session.open.success", "peer.join.success", "peer.join.success", "peer.leave.success",
+                     "peer.leave.success", "session.close.success"]
+    close = receiver.bodies()[-1]["data"]
+    assert close["session_duration"] == 90 and close["room_name"] == "lifecycle"
+    assert all(b["data"]["reason"] == "client request" for b in receiver.bodies() if b["type"] == "peer.leave.success")
