@@ -155,3 +155,17 @@ def test_an_attempt_cut_off_by_kill_9_is_in_the_log_and_is_sent_again(tmp_path):
         process.terminate()
         process.wait(10)
         receiver.close()
+
+
+def test_a_slow_receiver_gets_the_platforms_whole_timeout(emulator, receiver):
+    """A receiver that answers after 5.5 s is within Recall's 15 s timeout: the attempt succeeds (an
+    HTTP client's own shorter default read timeout must not cut it first)."""
+    receiver.hang = 5.5
+    emulator.engine.config.webhook_wait = 20
+    requests.patch(emulator.control_url("recall/settings"), json={"webhook_endpoints": [receiver.url]})
+    requests.post(emulator.url("recall") + "/bot/", json={"meeting_url": "https://meet.google.com/abc-defg-hij"},
+                  headers={"Authorization": "Token k"})
+    emulator.settle()
+    first = next(d for d in emulator.webhooks if d["event"] == "bot.joining_call")
+    assert first["attempt_log"][0]["error"] is None and first["status"] == "delivered", first["attempt_log"][0]
+    assert json.loads(receiver.requests[0]["body"])["event"] == "bot.joining_call"

@@ -258,9 +258,11 @@ class Dispatcher:
 
                     asyncio.set_event_loop(loop)
                     # No pool limit: a limit would let hanging receivers queue everyone else's attempts.
+                    # timeout=None: the policy's deadline (asyncio.timeout in _post) is the only one; httpx's
+                    # default 5 s read timeout would cut Recall's 15 s and 100ms's 30 s short
                     self._client = httpx.AsyncClient(
                         limits=httpx.Limits(max_connections=None, max_keepalive_connections=32),
-                        follow_redirects=False, trust_env=False)
+                        follow_redirects=False, trust_env=False, timeout=None)
                     loop.call_soon(started.set)
                     loop.run_forever()
 
