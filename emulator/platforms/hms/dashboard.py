@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
 from .constants import ASSET, NAME, RECORDING, ROOM, SESSION
-from .routes import recording_view, room_view
+from .routes import recording_view, room_view, session_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -22,7 +22,7 @@ def families(engine: "Engine") -> list[Family]:
     def sessions() -> list[Shown]:
         return [Shown(s["id"], "active" if s["active"] else "ended",
                       moments(("active", s["created_at"]), ("ended", None if s["active"] else s["updated_at"])),
-                      lambda s=s: s, f"room {s['room_id']} · {len(s['peers'])} peers") for s in store.find(SESSION)]
+                      lambda s=s: session_view(s), f"room {s['room_id']} · {len(s['peers'])} peers") for s in store.find(SESSION)]
 
     def recordings() -> list[Shown]:
         return [Shown(r["id"], r["status"], moments(("starting", r["created_at"]), ("running", r["started_at"]),
