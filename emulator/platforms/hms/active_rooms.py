@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...core.clock import iso
 from ...core.errors import Invalid, NotFound
-from .constants import ACTIVE, RECORDER, RECORDING, ROOM, SESSION
+from .constants import ACTIVE, RECORDER, RECORDING, ROOM, SESSION, STREAM
 
 
 class ActiveRooms:
@@ -107,9 +107,13 @@ class ActiveRooms:
                 **self._room_fields(room), "session_id": session["id"], "peer_id": "", "user_id": "",
                 "user_name": "", "role": "", "lock_room": lock, "reason": body.get("reason") or "",
                 "source": "api", "session_started_at": session["created_at"]})
+            # the internal stop request end-room sends: the docs' "client request"
             for recording in self.store.find(RECORDING, room_id):
                 if recording["status"] in ACTIVE:
-                    self._stop(recording, "room ended")
+                    self._stop(recording, "client request")
+            for stream in self.store.find(STREAM, room_id):
+                if stream["status"] in ACTIVE:
+                    self._stop_stream(stream, "client request")
             for peer in self._people_in(session):
                 self._on_peer_leave({"session": session["id"], "peer": peer["id"], "reason": "peer kicked",
                                      "message": body.get("reason") or ""})

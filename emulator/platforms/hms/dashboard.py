@@ -1,10 +1,10 @@
-"""100ms on the dashboard: rooms, sessions, recordings and their assets."""
+"""100ms on the dashboard: rooms, sessions, recordings, live and external streams, and assets."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
-from .constants import ASSET, NAME, RECORDING, ROOM, SESSION
+from .constants import ASSET, NAME, RECORDING, ROOM, SESSION, STREAM
 from .routes import recording_view, room_view, session_view
 
 if TYPE_CHECKING:
@@ -34,5 +34,14 @@ def families(engine: "Engine") -> list[Family]:
         return [Shown(a["id"], a["status"], moments(("created", a.get("created_at")), (a["status"], a.get("updated_at"))),
                       lambda a=a: a, f"{a.get('type')} of {a.get('job_id')}") for a in store.find(ASSET)]
 
+    def streams() -> list[Shown]:
+        from .stream_routes import stream_view
+
+        return [Shown(x["id"], x["status"], moments(("starting", x["created_at"]), ("running", x["started_at"]),
+                                                   ("stopped", x["stopped_at"]), (x["status"], x["updated_at"])),
+                      lambda x=x: stream_view(model, x), f"{x['kind'].replace('_', ' ')} · room {x['_']['room_name']}")
+                for x in store.find(STREAM)]
+
     return [Family("rooms", "Rooms", rooms), Family("sessions", "Sessions", sessions),
-            Family("recordings", "Recordings", recordings), Family("assets", "Recording assets", assets)]
+            Family("recordings", "Recordings", recordings), Family("streams", "Live and external streams", streams),
+            Family("assets", "Recording assets", assets)]

@@ -1,5 +1,6 @@
 """100ms's state and rules, composed of its resource families: rooms (rooms.py), sessions and peers
-(sessions.py), active rooms (active_rooms.py), recordings with transcription and summaries (recordings.py) and recording assets
+(sessions.py), active rooms (active_rooms.py), recordings with transcription and summaries (recordings.py), live
+and external streams (streams.py) and recording assets
 (assets.py); here the shared plumbing and webhooks. No HTTP here."""
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from .constants import NAME, ROOM, SETTINGS, fixed_object_id, seconds_iso
 from .recordings import Recordings
 from .rooms import Rooms
 from .sessions import Sessions
+from .streams import Streams
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 RETRY_POLICY = RetryPolicy(delays=(1, 3, 10), timeout=30, accepted=lambda status: status == 200)
 
 
-class Hms(Rooms, Sessions, ActiveRooms, Recordings, Assets):
+class Hms(Rooms, Sessions, ActiveRooms, Recordings, Streams, Assets):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store
@@ -28,7 +30,8 @@ class Hms(Rooms, Sessions, ActiveRooms, Recordings, Assets):
         self.customer_id, self.app_id, self.template_id = (fixed_object_id(engine.config.seed, kind)
                                                            for kind in ("customer", "app", "template"))
         engine.webhooks.register_policy(NAME, RETRY_POLICY)
-        for action in ("running", "stopped", "completed", "transcribed", "auto_stop", "peer_leave"):
+        for action in ("running", "stopped", "completed", "transcribed", "auto_stop", "peer_leave", "stream_running",
+                       "stream_stopped", "stream_completed", "stream_auto_stop"):
             engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"), self._recover)
 
     def setting(self, name: str) -> Any:

@@ -11,6 +11,7 @@ from ...core.http import json_response
 from ...core.operations import Param, operation
 from .active_room_routes import add_active_room_routes
 from .constants import DEFAULT_PRESIGN, NAME
+from .stream_routes import add_stream_routes
 from .http import ERR, PAGE, Http, error_body, filtered, hms_error, page  # noqa: F401 - error_body is the platform's
 from .models import Hms
 
@@ -167,6 +168,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response(model.presign(asset_id, lifetime))
 
     add_active_room_routes(http)
+    add_stream_routes(http)
     return bp
 
 

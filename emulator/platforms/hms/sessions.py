@@ -7,7 +7,7 @@ from typing import Any
 from ...core.clock import iso, parse_iso
 from ...core.content import person_name
 from ...core.errors import Conflict, NotFound
-from .constants import ACTIVE, NAME, RECORDER, RECORDING, ROOM, SESSION
+from .constants import ACTIVE, NAME, RECORDER, RECORDING, ROOM, SESSION, STREAM
 
 
 class Sessions:
@@ -79,10 +79,15 @@ class Sessions:
                 "duration": int(now - parse_iso(peer["joined_at"])),
                 "reason": payload.get("reason", "client request"), "message": payload.get("message", "")})
         if not self._people_in(session):
+            wait = self.setting("last_peer_left_seconds")
             for recording in self.store.find(RECORDING, session["room_id"]):
                 if recording["session_id"] == session["id"] and recording["status"] in ACTIVE:
-                    self.engine.timeline.after(self.setting("last_peer_left_seconds"), f"{NAME}.auto_stop",
+                    self.engine.timeline.after(wait, f"{NAME}.auto_stop",
                                                {"recording": recording["id"], "reason": "last peer left"})
+            for stream in self.store.find(STREAM, session["room_id"]):
+                if stream["session_id"] == session["id"] and stream["status"] in ACTIVE:
+                    self.engine.timeline.after(wait, f"{NAME}.stream_auto_stop",
+                                               {"stream": stream["id"], "reason": "last peer left"})
             self._close_if_empty(session)
 
     def _people_in(self, session: dict) -> list[dict]:

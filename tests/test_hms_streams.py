@@ -1,0 +1,111 @@
+"""100ms live (HLS) and external (RTMP) streams over HTTP: their Beam states on the clock, stops by
+id and by room, the recording of a live stream paused and resumed into a VOD asset, timed metadata,
+and the hls.* and beam.* webhooks they send."""
+import requests
+
+from helpers import assert_valid
+
+
+def hook(receiver) -> dict:
+    return {"url": receiver.url, "headers": {}}
+
+
+def test_a_live_stream_runs_records_and_leaves_a_vod(hms, receiver):
+    room = hms.room(name="hls", webhook=hook(receiver))
+    started = hms.post(f"/live-streams/room/{room['id']}/start",
+                       json={"recording": {"hls_vod": True, "single_file_per_layer": False}})
+    assert started.status_code == 200, started.text
+    stream = started.json()
+    assert_valid("100ms", "live_stream", stream)
+    assert stream["status"] == "starting" and stream["playback"]["url"].endswith(".m3u8")
+    again = hms.post(f"/live-streams/room/{room['id']}/start", json={})
+    assert again.status_code == 409
+    hms.emulator.advance(3)
+    assert hms.get(f"/live-streams/{stream['id']}").json()["status"] == "running"
+    metadata = hms.post(f"/live-streams/{stream['id']}/timed-metadata", json={"payload": "poll open", "duration": 5})
+    assert metadata.status_code == 200
+    too_long = hms.post(f"/live-streams/{stream['id']}/timed-metadata", json={"payload": "x" * 101, "duration": 5})
+    assert too_long.status_code == 400
+    assert hms.post(f"/live-streams/{stream['id']}/pause-recording").status_code == 200
+    assert hms.post(f"/live-streams/{stream['id']}/pause-recording").status_code == 409
+    hms.emulator.advance(60)  # a minute not recorded
+    assert hms.post(f"/live-streams/{stream['id']}/resume-recording").status_code == 200
+    hms.emulator.advance(30)
+    stopping = hms.post(f"/live-streams/{stream['id']}/stop")
+    assert stopping.status_code == 200 and stopping.json()["status"] == "stopping"
+    hms.emulator.advance(2)
+    assert hms.get(f"/live-streams/{stream['id']}").json()["status"] == "post_processing"
+    hms.emulator.advance(8)
+    done = hms.get(f"/live-streams/{stream['id']}").json()
+    assert_valid("100ms", "live_stream", done)
+    assert done["status"] == "completed" and [a["type"] for a in done["recording_assets"]] == ["room-vod"]
+    vod = done["recording_assets"][0]
+    link = hms.get(f"/recording-assets/{vod['id']}/presigned-url").json()["url"]
+    assert requests.get(link).content[4:8] == b"ftyp"  # an mp4
+    hms.emulator.settle()
+    types = [b["type"] for b in receiver.bodies() if b["type"].startswith("hls.")]
+    assert types == ["hls.started.success", "hls.stopped.success", "hls.recording.success"]
+    for body in receiver.bodies():
+        assert_valid("100ms", f"webhook.{body['type']}", body)
+    stopped = next(b for b in receiver.bodies() if b["type"] == "hls.stopped.success")["data"]
+    assert stopped["duration"] == 30  # 90 s running, the paused minute left out
+    assert stopped["reason"] == "client request"
+
+
+def test_live_streams_list_filter_and_stop_by_room(hms):
+    room = hms.room(name="hls-list")
+    stream = hms.post(f"/live-streams/room/{room['id']}/start", json={}).json()
+    hms.emulator.advance(3)
+    listing = hms.get("/live-streams", params={"room_id": room["id"], "status": "running"}).json()
+    assert_valid("100ms", "live_streams.list.response", listing)
+    assert [s["id"] for s in listing["data"]] == [stream["id"]]
+    stopped = hms.post(f"/live-streams/room/{room['id']}/stop").json()
+    assert_valid("100ms", "live_streams.stop.response", stopped)
+    assert [s["status"] for s in stopped["data"]] == ["stopping"]
+    hms.emulator.advance(2)
+    assert hms.get(f"/live-streams/{stream['id']}").json()["status"] == "completed"  # not recorded: no VOD
+    assert hms.post(f"/live-streams/{stream['id']}/stop").status_code == 400
+    assert hms.post(f"/live-streams/{stream['id']}/timed-metadata", json={"payload": "x", "duration": 1}).status_code == 400
+    assert hms.get("/live-streams/0123456789abcdef01234567").status_code == 404
+
+
+def test_an_external_stream_sends_beam_events_with_its_rtmp_urls(hms, receiver):
+    room = hms.room(name="rtmp", webhook=hook(receiver))
+    refused = hms.post(f"/external-streams/room/{room['id']}/start", json={"rtmp_urls": ["https://not-rtmp"]})
+    assert refused.status_code == 400
+    started = hms.post(f"/external-streams/room/{room['id']}/start", json={
+        "rtmp_urls": ["rtmp://a.rtmp.youtube.com/live2/key"], "recording": True,
+        "resolution": {"width": 1280, "height": 720}})
+    assert started.status_code == 200, started.text
+    stream = started.json()
+    assert_valid("100ms", "external_stream", stream)
+    hms.emulator.advance(3 + 60)
+    hms.post(f"/external-streams/{stream['id']}/stop")
+    hms.emulator.advance(10)
+    done = hms.get(f"/external-streams/{stream['id']}").json()
+    assert done["status"] == "completed" and done["recording_assets"][0]["type"] == "room-composite"
+    beams = [b for b in receiver.bodies() if b["type"].startswith("beam.")]
+    assert [b["type"] for b in beams] == ["beam.started.success", "beam.stopped.success"]
+    assert beams[0]["data"]["rtmp"] == [{"url": "rtmp://a.rtmp.youtube.com/live2/key"}]
+    for body in beams:
+        assert_valid("100ms", f"webhook.{body['type']}", body)
+    assert [s["id"] for s in hms.get("/external-streams", params={"room_id": room["id"]}).json()["data"]] == [stream["id"]]
+
+
+def test_ending_the_room_stops_its_streams(hms):
+    room = hms.room(name="hls-end")
+    stream = hms.post(f"/live-streams/room/{room['id']}/start", json={}).json()
+    hms.emulator.advance(3)
+    assert hms.post(f"/active-rooms/{room['id']}/end-room", json={}).status_code == 200
+    assert hms.get(f"/live-streams/{stream['id']}").json()["status"] == "stopping"
+
+
+def test_a_stream_stopped_while_starting_fails(hms, receiver):
+    room = hms.room(name="hls-early", webhook=hook(receiver))
+    stream = hms.post(f"/live-streams/room/{room['id']}/start", json={}).json()
+    hms.post(f"/live-streams/{stream['id']}/stop")
+    hms.emulator.settle()
+    assert hms.get(f"/live-streams/{stream['id']}").json()["status"] == "failed"
+    failure = next(b for b in receiver.bodies() if b["type"] == "hls.failure")
+    assert_valid("100ms", "webhook.hls.failure", failure)
+    assert failure["data"]["error_type"] == "BEAM_STOPPED"
