@@ -154,3 +154,32 @@ def test_a_session_opens_and_closes_with_webhooks(hms, receiver):
     close = receiver.bodies()[-1]["data"]
     assert close["session_duration"] == 90 and close["room_name"] == "lifecycle"
     assert all(b["data"]["reason"] == "client request" for b in receiver.bodies() if b["type"] == "peer.leave.success")
+
+
+def test_the_control_api_adds_peers_with_roles_makes_them_publish_and_leave(hms, receiver):
+    room = hms.room(name="sim", webhook=hook(receiver))
+    answer = hms.control("POST", f"rooms/{room['id']}/session", json={"peers": [
+        {"name": "Ana", "role": "teacher", "user_id": "t-1"}, "Ben"]})
+    assert answer.status_code == 201 and "_live" not in answer.json()
+    session = answer.json()
+    ana = next(p for p in session["peers"].values() if p["name"] == "Ana")
+    assert ana["role"] == "teacher" and ana["user_id"] == "t-1"
+    on = hms.control("POST", f"sessions/{session['id']}/peers/{ana['id']}/publish", json={"type": "audio", "on": True})
+    assert on.status_code == 200
+    tracks = hms.get(f"/active-rooms/{room['id']}/peers/{ana['id']}").json()["tracks"].values()
+    assert {t["type"]: t["mute"] for t in tracks} == {"audio": False, "video": False}
+    assert hms.control("POST", f"sessions/{session['id']}/peers/{ana['id']}/leave").status_code == 200
+    assert hms.control("POST", f"sessions/{session['id']}/peers/{ana['id']}/leave").status_code == 404
+    assert ana["id"] not in hms.get(f"/active-rooms/{room['id']}/peers").json()["peers"]
+
+
+def test_the_control_api_fails_a_stream(hms, receiver):
+    room = hms.room(name="sim-fail", webhook=hook(receiver))
+    stream = hms.post(f"/live-streams/room/{room['id']}/start", json={}).json()
+    hms.emulator.advance(3)
+    failed = hms.control("POST", f"streams/{stream['id']}/fail", json={"error_type": "UPLOAD_ERROR"})
+    assert failed.status_code == 200 and failed.json()["status"] == "failed"
+    assert hms.control("POST", f"streams/{stream['id']}/fail", json={}).status_code == 409
+    hms.emulator.settle()
+    failure = next(b for b in receiver.bodies() if b["type"] == "hls.failure")
+    assert failure["data"]["error_type"] == "UPLOAD_ERROR"

@@ -13,7 +13,8 @@ from ...core.http import json_response
 from ...core.operations import Param, operation
 from .constants import NAME, SETTINGS
 from .models import Hms
-from .routes import recording_view
+from .routes import recording_view, session_view
+from .stream_routes import stream_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -49,12 +50,33 @@ def control_blueprint(engine: "Engine") -> Blueprint:
                {201: "session", 400: ERR, 404: ERR}, request="control.session.request")
     def session(room_id: str) -> Response:
         options = control_body(engine, "control.session.request", NAME)
-        return json_response(model.start_session(room_id, options.get("peers"), options.get("duration")), 201)
+        return json_response(session_view(model.start_session(room_id, options.get("peers"), options.get("duration"))),
+                             201)
 
     @bp.post("/sessions/<session_id>/end")
     @operation("Everyone leaves the session now", {200: "session", 404: ERR})
     def end_session(session_id: str) -> Response:
-        return json_response(model.end_session(session_id))
+        return json_response(session_view(model.end_session(session_id)))
+
+    @bp.post("/sessions/<session_id>/peers/<peer_id>/leave")
+    @operation("One peer leaves now (peer.leave.success, client request)", {200: "session", 404: ERR})
+    def peer_leaves(session_id: str, peer_id: str) -> Response:
+        return json_response(session_view(model.leave(session_id, peer_id)))
+
+    @bp.post("/sessions/<session_id>/peers/<peer_id>/publish")
+    @operation("A peer turns its audio or video on or off (the track's mute in the active-room API)",
+               {200: "session", 400: ERR, 404: ERR}, request="control.publish.request")
+    def publish(session_id: str, peer_id: str) -> Response:
+        options = control_body(engine, "control.publish.request", NAME)
+        return json_response(session_view(model.publish(session_id, peer_id, options["type"], options["on"])))
+
+    @bp.post("/streams/<stream_id>/fail")
+    @operation("Make a live or external stream fail (hls.failure or beam.failure)",
+               {200: "stream", 400: ERR, 404: ERR, 409: ERR}, request="control.fail.request")
+    def fail_stream(stream_id: str) -> Response:
+        options = control_body(engine, "control.fail.request", NAME)
+        stream = model.fail_stream(stream_id, options.get("error_type", "INTERNAL_ERROR"), options.get("error_message"))
+        return json_response(stream_view(model, stream))
 
     @bp.post("/recordings/<recording_id>/fail")
     @operation("Make a recording fail (beam.failure), or its transcription (transcription.failure)",

@@ -17,11 +17,13 @@ class Sessions:
             self.room(room_id)
             session = self.active_session(room_id) or self._new_session(room_id)
             count = peers if isinstance(peers, int) else self.setting("peers")
-            names = peers if isinstance(peers, list) else [
+            people = peers if isinstance(peers, list) else [
                 person_name(self.engine.config.seed, f"{session['id']}:{i}") for i in range(count)]
             stay = duration if duration is not None else self.setting("session_seconds")
-            for i, name in enumerate(names):
-                peer = self._join(session, name, "host" if i == 0 else "guest")
+            for i, person in enumerate(people):  # a name, or {name, role?, user_id?}
+                spec = person if isinstance(person, dict) else {"name": person}
+                peer = self._join(session, spec["name"], spec.get("role") or ("host" if i == 0 else "guest"),
+                                  spec.get("user_id"))
                 self.engine.timeline.after(stay, f"{NAME}.peer_leave", {"session": session["id"], "peer": peer})
             return self.store.get(SESSION, session["id"])
 
@@ -37,12 +39,12 @@ class Sessions:
             **self._room_fields(room), "session_id": session["id"], "session_started_at": now})
         return session
 
-    def _join(self, session: dict, name: str, role: str) -> str:
+    def _join(self, session: dict, name: str, role: str, user_id: str | None = None) -> str:
         session = self.store.get(SESSION, session["id"])
         peer_id = self._uuid()
         now = iso(self.clock.now())
         session["peers"][peer_id] = {"id": peer_id, "session_id": session["id"], "name": name, "role": role,
-                                     "user_id": f"user-{peer_id[:8]}", "joined_at": now, "left_at": None}
+                                     "user_id": user_id or f"user-{peer_id[:8]}", "joined_at": now, "left_at": None}
         stream = self._uuid()
         session.setdefault("_live", {})[peer_id] = {"metadata": "", "tracks": {
             track: {"id": track, "stream_id": stream, "mute": kind == "audio", "type": kind, "source": "regular",
@@ -63,6 +65,26 @@ class Sessions:
                 if peer["left_at"] is None and peer["role"] != RECORDER:
                     self._on_peer_leave({"session": session_id, "peer": peer_id})
             return self.store.get(SESSION, session_id)
+
+    def leave(self, session_id: str, peer_id: str) -> dict:
+        """One peer leaves now (control API), as if it clicked Leave."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            if session["peers"].get(peer_id, {}).get("left_at", "gone") is not None:
+                raise NotFound(f"peer not in the session: {peer_id}")
+            self._on_peer_leave({"session": session_id, "peer": peer_id})
+            return self.store.get(SESSION, session_id)
+
+    def publish(self, session_id: str, peer_id: str, kind: str, on: bool) -> dict:
+        """A peer turns its microphone or camera on or off (control API): its track's ``mute``."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            if session["peers"].get(peer_id, {}).get("left_at", "gone") is not None:
+                raise NotFound(f"peer not in the session: {peer_id}")
+            for track in session["_live"][peer_id]["tracks"].values():
+                if track["type"] == kind:
+                    track["mute"] = not on
+            return self.store.put(SESSION, session_id, session, session["room_id"])
 
     def _on_peer_leave(self, payload: dict) -> None:
         session = self.store.get(SESSION, payload["session"])
