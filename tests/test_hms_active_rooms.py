@@ -183,3 +183,26 @@ def test_the_control_api_fails_a_stream(hms, receiver):
     hms.emulator.settle()
     failure = next(b for b in receiver.bodies() if b["type"] == "hls.failure")
     assert failure["data"]["error_type"] == "UPLOAD_ERROR"
+
+
+# -- room codes ------------------------------------------------------------------------------
+def test_room_codes_per_role_enabled_and_disabled(hms):
+    room = hms.room(name="codes")
+    created = hms.post(f"/room-codes/room/{room['id']}")
+    assert created.status_code == 200, created.text
+    assert_valid("100ms", "room_codes.create.response", created.json())
+    codes = {c["role"]: c for c in created.json()["data"]}
+    assert set(codes) == {"host", "guest"}
+    again = hms.post(f"/room-codes/room/{room['id']}/role/host").json()
+    assert again["code"] == codes["host"]["code"]  # a role keeps its code
+    assert hms.post(f"/room-codes/room/{room['id']}/role/nobody").status_code == 404
+    off = hms.post("/room-codes/code", json={"code": codes["guest"]["code"], "enabled": False})
+    assert off.status_code == 200 and off.json()["enabled"] is False
+    assert hms.post("/room-codes/code", json={"code": codes["guest"]["code"], "enabled": False, "x": 1}).status_code == 400
+    assert hms.post("/room-codes/code", json={"code": "zzz-zzzz-zzz", "enabled": True}).status_code == 404
+    listing = hms.get(f"/room-codes/room/{room['id']}", params={"enabled": "true"}).json()
+    assert_valid("100ms", "room_codes.list.response", listing)
+    assert [c["role"] for c in listing["data"]] == ["host"]
+    hms.post(f"/rooms/{room['id']}", json={"enabled": False})
+    assert hms.get(f"/room-codes/room/{room['id']}").status_code == 403
+    assert hms.post("/room-codes/code", json={"code": codes["guest"]["code"], "enabled": True}).status_code == 403

@@ -1,4 +1,4 @@
-"""100ms's state and rules, composed of its resource families: rooms (rooms.py), sessions and peers
+"""100ms's state and rules, composed of its resource families: rooms (rooms.py), room codes (room_codes.py), sessions and peers
 (sessions.py), active rooms (active_rooms.py), recordings with transcription and summaries (recordings.py), live
 and external streams (streams.py) and recording assets
 (assets.py); here the shared plumbing and webhooks. No HTTP here."""
@@ -11,6 +11,7 @@ from .active_rooms import ActiveRooms
 from .assets import Assets
 from .constants import NAME, ROOM, SETTINGS, fixed_object_id, seconds_iso
 from .recordings import Recordings
+from .room_codes import RoomCodes
 from .rooms import Rooms
 from .sessions import Sessions
 from .streams import Streams
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 RETRY_POLICY = RetryPolicy(delays=(1, 3, 10), timeout=30, accepted=lambda status: status == 200)
 
 
-class Hms(Rooms, Sessions, ActiveRooms, Recordings, Streams, Assets):
+class Hms(Rooms, RoomCodes, Sessions, ActiveRooms, Recordings, Streams, Assets):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store
