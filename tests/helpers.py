@@ -157,6 +157,9 @@ class HmsClient:
     def post(self, path: str, **kwargs) -> requests.Response:
         return self.http.post(self.base + path, **kwargs)
 
+    def delete(self, path: str, **kwargs) -> requests.Response:
+        return self.http.delete(self.base + path, **kwargs)
+
     def room(self, **body) -> dict:
         answer = self.post("/rooms", json=body)
         assert answer.status_code == 200, answer.text

@@ -206,3 +206,33 @@ def test_room_codes_per_role_enabled_and_disabled(hms):
     hms.post(f"/rooms/{room['id']}", json={"enabled": False})
     assert hms.get(f"/room-codes/room/{room['id']}").status_code == 403
     assert hms.post("/room-codes/code", json={"code": codes["guest"]["code"], "enabled": True}).status_code == 403
+
+
+# -- templates -------------------------------------------------------------------------------
+def test_templates_roles_settings_and_rooms_that_take_them(hms):
+    default = hms.get("/templates").json()["data"][0]
+    assert_valid("100ms", "template", default)
+    assert set(default["roles"]) == {"host", "guest"}
+    created = hms.post("/templates", json={"name": "webinar", "roles": {"speaker": {}, "viewer": {"priority": 2}}})
+    assert created.status_code == 200, created.text
+    template = created.json()
+    assert_valid("100ms", "template", template)
+    assert template["roles"]["viewer"]["priority"] == 2 and template["roles"]["speaker"]["publishParams"]["allowed"]
+    assert hms.post("/templates", json={"name": "webinar", "roles": {"x": {}}}).status_code == 400
+    role = hms.post(f"/templates/{template['id']}/roles/moderator", json={"permissions": {"endRoom": True}}).json()
+    assert role["name"] == "moderator" and role["permissions"]["endRoom"] is True
+    assert hms.get(f"/templates/{template['id']}/roles/moderator").json() == role
+    assert hms.delete(f"/templates/{template['id']}/roles/moderator").status_code == 204
+    assert hms.delete(f"/templates/{template['id']}/roles/moderator").status_code == 404
+    settings = hms.post(f"/templates/{template['id']}/settings", json={"region": "eu"}).json()
+    assert settings["region"] == "eu" and hms.get(f"/templates/{template['id']}").json()["settings"]["region"] == "eu"
+    recordings = hms.post(f"/templates/{template['id']}/recordings", json=[{"name": "default", "role": "speaker",
+                                                                           "maxDuration": 600}])
+    assert recordings.status_code == 200, recordings.text
+    room = hms.room(name="webinar-1", template_id=template["id"])
+    assert room["template"] == "webinar"
+    codes = hms.post(f"/room-codes/room/{room['id']}").json()["data"]
+    assert {c["role"] for c in codes} == {"speaker", "viewer"}  # the room's template's roles
+    recording = hms.start(room["id"])
+    hms.emulator.advance(3 + 600)  # the template's maxDuration stops it
+    assert hms.recording(recording["id"])["status"] == "stopping"

@@ -6,9 +6,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 NAME = "100ms"
-ROOM, ROOM_NAME, SESSION, RECORDING, ASSET, STREAM, ROOM_CODE = (
-    f"{NAME}.{k}" for k in ("room", "room_name", "session", "recording", "asset", "stream", "room_code"))
-ROLES = ("host", "guest")  # the roles of the account's one template
+ROOM, ROOM_NAME, SESSION, RECORDING, ASSET, STREAM, ROOM_CODE, TEMPLATE = (
+    f"{NAME}.{k}" for k in ("room", "room_name", "session", "recording", "asset", "stream", "room_code", "template"))
 WEBHOOK_LINK_LIFETIME = 24 * 3600  # *_presigned_url fields in webhooks
 DEFAULT_PRESIGN = 3 * 24 * 3600  # presigned-url endpoint without presign_duration
 ACTIVE = ("starting", "running")

@@ -1,4 +1,4 @@
-"""100ms's state and rules, composed of its resource families: rooms (rooms.py), room codes (room_codes.py), sessions and peers
+"""100ms's state and rules, composed of its resource families: templates (templates.py), rooms (rooms.py), room codes (room_codes.py), sessions and peers
 (sessions.py), active rooms (active_rooms.py), recordings with transcription and summaries (recordings.py), live
 and external streams (streams.py) and recording assets
 (assets.py); here the shared plumbing and webhooks. No HTTP here."""
@@ -15,6 +15,7 @@ from .room_codes import RoomCodes
 from .rooms import Rooms
 from .sessions import Sessions
 from .streams import Streams
+from .templates import Templates
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 RETRY_POLICY = RetryPolicy(delays=(1, 3, 10), timeout=30, accepted=lambda status: status == 200)
 
 
-class Hms(Rooms, RoomCodes, Sessions, ActiveRooms, Recordings, Streams, Assets):
+class Hms(Templates, Rooms, RoomCodes, Sessions, ActiveRooms, Recordings, Streams, Assets):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store

@@ -149,7 +149,7 @@ class Recordings:
         recording.update(status="running", started_at=iso(now), updated_at=iso(now))
         self.store.put(RECORDING, recording["id"], recording, recording["room_id"])
         self._notify(recording, "beam.started.success", self._beam_fields(recording, "Started"))
-        self.engine.timeline.after(self.setting("max_duration_seconds"), f"{NAME}.auto_stop",
+        self.engine.timeline.after(self.room_max_duration(self.room(recording["room_id"])), f"{NAME}.auto_stop",
                                    {"recording": recording["id"], "reason": "max duration reached"})
         session = self.store.get(SESSION, recording["session_id"])
         if not self._people_in(session):  # everyone left while it was starting

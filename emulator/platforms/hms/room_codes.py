@@ -7,7 +7,7 @@ import string
 
 from ...core.clock import iso
 from ...core.errors import Forbidden, NotFound
-from .constants import NAME, ROLES, ROOM_CODE
+from .constants import NAME, ROOM_CODE
 
 
 class RoomCodes:
@@ -15,11 +15,12 @@ class RoomCodes:
         """Codes for every role (or one); a role that has a code keeps it."""
         with self.store.transaction():
             room = self._code_room(room_id)
-            if role is not None and role not in ROLES:
+            roles = self.room_roles(room)
+            if role is not None and role not in roles:
                 raise NotFound(f"role not found: {role}")
             existing = {c["role"]: c for c in self.store.find(ROOM_CODE, room_id)}
             codes = []
-            for name in [role] if role else list(ROLES):
+            for name in [role] if role else roles:
                 if name not in existing:
                     now = iso(self.clock.now())
                     code = {"code": self._new_code(), "room_id": room["id"], "role": name, "enabled": True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ...core.clock import iso
 from ...core.errors import Invalid, NotFound
-from .constants import ROOM, ROOM_NAME
+from .constants import ROOM, ROOM_NAME, TEMPLATE
 
 FIELDS = ("description", "template_id", "region", "large_room", "size", "max_duration_seconds", "webhook", "polls",
           "enabled")
@@ -39,8 +39,12 @@ class Rooms:
             return self._apply(room, body)
 
     def _apply(self, room: dict, body: dict) -> dict:
-        if "template_id" in body and body["template_id"] != self.template_id:
-            raise Invalid("template not found")  # the account has one template (the emulator's)
+        if "template_id" in body:
+            self._default_template()
+            template = self.store.get(TEMPLATE, body["template_id"])
+            if template is None:
+                raise Invalid("template not found")
+            room["template"] = template["name"]
         for field in FIELDS:
             if field in body:
                 room[field] = body[field]

@@ -13,6 +13,7 @@ from .active_room_routes import add_active_room_routes
 from .constants import DEFAULT_PRESIGN, NAME
 from .room_code_routes import add_room_code_routes
 from .stream_routes import add_stream_routes
+from .template_routes import add_template_routes
 from .http import ERR, PAGE, Http, error_body, filtered, hms_error, page  # noqa: F401 - error_body is the platform's
 from .models import Hms
 
@@ -171,6 +172,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     add_active_room_routes(http)
     add_stream_routes(http)
     add_room_code_routes(http)
+    add_template_routes(http)
     return bp
 
 

@@ -135,7 +135,7 @@ class Streams:
                 "url": stream["playback"]["url"], "started_at": now})
         else:
             self._notify_room(stream["room_id"], "beam.started.success", self._stream_fields(stream, "Started"))
-        self.engine.timeline.after(self.setting("max_duration_seconds"), f"{NAME}.stream_auto_stop",
+        self.engine.timeline.after(self.room_max_duration(self.room(stream["room_id"])), f"{NAME}.stream_auto_stop",
                                    {"stream": stream["id"]})
 
     def _on_stream_auto_stop(self, payload: dict) -> None:
