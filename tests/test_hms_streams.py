@@ -109,3 +109,48 @@ def test_a_stream_stopped_while_starting_fails(hms, receiver):
     failure = next(b for b in receiver.bodies() if b["type"] == "hls.failure")
     assert_valid("100ms", "webhook.hls.failure", failure)
     assert failure["data"]["error_type"] == "BEAM_STOPPED"
+
+
+# -- analytics -------------------------------------------------------------------------------
+def test_analytics_track_and_recording_events(hms):
+    room = hms.room(name="analytics")
+    session = hms.control("POST", f"rooms/{room['id']}/session", json={"peers": ["Ana"], "duration": 100}).json()
+    ana = next(iter(session["peers"]))
+    hms.control("POST", f"sessions/{session['id']}/peers/{ana}/publish", json={"type": "audio", "on": True})
+    recording = hms.start(room["id"])
+    hms.emulator.advance(50)
+    hms.post(f"/recordings/{recording['id']}/stop")
+    hms.emulator.advance(60)
+    events = hms.get("/analytics/events", params={"room_id": room["id"], "limit": 100}).json()
+    assert_valid("100ms", "analytics.events.response", events)
+    types = [e["type"] for e in events["events"]]
+    assert types.count("track.add.success") == 2 and types.count("track.update.success") == 1
+    assert types.count("track.remove.success") == 2 and types.count("beam.recording.success") == 1
+    update = next(e for e in events["events"] if e["type"] == "track.update.success")["data"]
+    assert update["type"] == "audio" and update["mute"] is False and update["peer_id"] == ana
+    only = hms.get("/analytics/events", params=[("type", "track.add.success"), ("type", "track.remove.success"),
+                                                 ("limit", "3")]).json()
+    assert only["limit"] == 3 and only["total"] == 4 and only["next"]
+    rest = hms.get("/analytics/events", params=[("type", "track.add.success"), ("type", "track.remove.success"),
+                                                 ("start", only["next"])]).json()
+    assert len(rest["events"]) == 1 and rest["next"] == ""
+
+
+def test_the_webhook_history_and_its_replay(hms, receiver):
+    receiver.answers = [500] * 8  # session.open.success and peer.join.success fail all four attempts
+    room = hms.room(name="history", webhook=hook(receiver))
+    hms.control("POST", f"rooms/{room['id']}/session", json={"peers": ["Ana"], "duration": 600})
+    hms.emulator.advance(30)
+    history = hms.get("/analytics/webhooks").json()
+    assert_valid("100ms", "analytics.webhooks.response", history)
+    failed = hms.get("/analytics/webhooks", params={"status": "failed"}).json()["events"]
+    assert [e["payload"]["original_event_name"] for e in failed] == ["session.open.success", "peer.join.success"]
+    assert failed[0]["event_name"] == "reporter.webhook.delivery.failed" and failed[0]["payload"]["error_reason"]
+    assert hms.get("/analytics/webhooks", params={"event_names": "peer.join.success"}).json()["summary"] == {"total_events": 1}
+    old = hms.get("/analytics/webhooks", params={"start_time": "2000-01-01T00:00:00Z"})
+    assert old.status_code == 400 and "30 days" in old.json()["message"]
+    replay = hms.post("/analytics/webhooks/replay", json={})
+    assert replay.status_code == 200 and replay.json()["status"] == "started"
+    hms.emulator.settle()
+    replayed = [b for b in receiver.bodies() if b.get("is_replay")]
+    assert [b["type"] for b in replayed] == ["session.open.success", "peer.join.success"]

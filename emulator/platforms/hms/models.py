@@ -1,6 +1,6 @@
 """100ms's state and rules, composed of its resource families: templates (templates.py), rooms (rooms.py), room codes (room_codes.py), sessions and peers
 (sessions.py), active rooms (active_rooms.py), recordings with transcription and summaries (recordings.py), live
-and external streams (streams.py) and recording assets
+and external streams (streams.py), analytics (analytics.py) and recording assets
 (assets.py); here the shared plumbing and webhooks. No HTTP here."""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...core.webhooks import RetryPolicy
 from .active_rooms import ActiveRooms
+from .analytics import RECORDED, Analytics
 from .assets import Assets
 from .constants import NAME, ROOM, SETTINGS, fixed_object_id, seconds_iso
 from .recordings import Recordings
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 RETRY_POLICY = RetryPolicy(delays=(1, 3, 10), timeout=30, accepted=lambda status: status == 200)
 
 
-class Hms(Templates, Rooms, RoomCodes, Sessions, ActiveRooms, Recordings, Streams, Assets):
+class Hms(Analytics, Templates, Rooms, RoomCodes, Sessions, ActiveRooms, Recordings, Streams, Assets):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store
@@ -51,6 +52,8 @@ class Hms(Templates, Rooms, RoomCodes, Sessions, ActiveRooms, Recordings, Stream
 
     def _notify_room(self, room_id: str, event: str, data: dict) -> None:
         """A webhook to the room's own endpoint, or the workspace's; in order per room."""
+        if event in RECORDED:
+            self._analytics(room_id, event, data)
         room = self.store.get(ROOM, room_id)
         hook = room.get("webhook") or ({"url": self.setting("webhook_url"), "headers": self.setting("webhook_headers")}
                                        if self.setting("webhook_url") else None)

@@ -10,6 +10,7 @@ from ...core.errors import DomainError
 from ...core.http import json_response
 from ...core.operations import Param, operation
 from .active_room_routes import add_active_room_routes
+from .analytics_routes import add_analytics_routes
 from .constants import DEFAULT_PRESIGN, NAME
 from .room_code_routes import add_room_code_routes
 from .stream_routes import add_stream_routes
@@ -173,6 +174,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     add_stream_routes(http)
     add_room_code_routes(http)
     add_template_routes(http)
+    add_analytics_routes(http)
     return bp
 
 

@@ -54,6 +54,7 @@ class Sessions:
         session["updated_at"] = now
         self.store.put(SESSION, session["id"], session, session["room_id"])
         if role != RECORDER:  # the recorder's own joins are not announced
+            self._track_events(session, peer_id, "track.add.success")
             self._notify_room(session["room_id"], "peer.join.success", {
                 **self._peer_fields(session, peer_id), "type": "regular"})
         return peer_id
@@ -84,6 +85,7 @@ class Sessions:
             for track in session["_live"][peer_id]["tracks"].values():
                 if track["type"] == kind:
                     track["mute"] = not on
+            self._track_events(session, peer_id, "track.update.success", (kind,))
             return self.store.put(SESSION, session_id, session, session["room_id"])
 
     def _on_peer_leave(self, payload: dict) -> None:
@@ -96,6 +98,7 @@ class Sessions:
         session["updated_at"] = iso(now)
         self.store.put(SESSION, session["id"], session, session["room_id"])
         if peer["role"] != RECORDER:
+            self._track_events(session, peer["id"], "track.remove.success")
             self._notify_room(session["room_id"], "peer.leave.success", {
                 **self._peer_fields(session, peer["id"]), "left_at": iso(now), "type": "regular",
                 "duration": int(now - parse_iso(peer["joined_at"])),

@@ -1,0 +1,93 @@
+"""100ms analytics: the events the analytics API serves (track add, update and remove for every
+peer's audio and video, and beam.recording.success), kept as they happen; the webhook delivery
+history read from the emulator's own deliveries; and the replay of deliveries (``is_replay: true``).
+A part of ``Hms`` (models.py). No HTTP here."""
+from __future__ import annotations
+
+import json
+
+from ...core.clock import iso, parse_iso
+from ...core.errors import Invalid
+from .constants import ANALYTICS_EVENT, NAME
+
+RECORDED = ("beam.recording.success",)  # webhook events the analytics API also serves
+HISTORY_DAYS, WINDOW_DAYS = 30, 14
+
+
+class Analytics:
+    def _analytics(self, room_id: str, event: str, data: dict) -> None:
+        entry = {"version": "2.0", "id": self._uuid(), "timestamp": iso(self.clock.now()), "type": event, "data": data}
+        self.store.put(ANALYTICS_EVENT, entry["id"], entry, room_id)
+
+    def _track_events(self, session: dict, peer_id: str, event: str, kinds: tuple[str, ...] = ("audio", "video")) -> None:
+        peer = session["peers"][peer_id]
+        room = self.room(session["room_id"])
+        for track in session["_live"][peer_id]["tracks"].values():
+            if track["type"] not in kinds:
+                continue
+            data = {"room_id": room["id"], "session_id": session["id"], "room_name": room["name"], "peer_id": peer_id,
+                    "user_id": peer["user_id"], "user_name": peer["name"], "joined_at": peer["joined_at"],
+                    "role": peer["role"], "track_id": track["id"], "stream_id": track["stream_id"], "type": track["type"],
+                    "source": track["source"], "mute": track["mute"], "started_at": track["started_at"]}
+            if event == "track.remove.success":
+                data["stopped_at"] = iso(self.clock.now())
+            self._analytics(room["id"], event, data)
+
+    def analytics_events(self) -> list[dict]:
+        return sorted(self.store.find(ANALYTICS_EVENT), key=lambda e: e["timestamp"])
+
+    # -- webhook history and replay --------------------------------------------------------
+    def webhook_history(self, filters: dict) -> list[dict]:
+        """The 100ms deliveries in a time range, as the analytics API reports them."""
+        start, end = self._history_window(filters)
+        wanted = filters.get("event_names") or []
+        status = filters.get("status") or "all"
+        out = []
+        for delivery in self.engine.webhooks.log(NAME):
+            if delivery["status"] not in ("delivered", "failed"):
+                continue
+            body = json.loads(delivery["body"])
+            at = parse_iso(delivery["created_at"])
+            ok = delivery["status"] == "delivered"
+            if not start <= at <= end or (wanted and delivery["event"] not in wanted) \
+                    or (status == "failed" and ok) or (status == "success" and not ok) \
+                    or (filters.get("room_id") and body.get("data", {}).get("room_id") != filters["room_id"]):
+                continue
+            data = body.get("data", {})
+            payload = {"event_data": {k: data[k] for k in ("session_id", "peer_id", "user_id", "recording_id")
+                                      if data.get(k)},
+                       "webhook_url": delivery["url"], "original_event_name": delivery["event"]}
+            if not ok:
+                payload["error_reason"] = (delivery["attempt_log"][-1]["error"] if delivery["attempt_log"]
+                                           else "not delivered")
+            out.append({"event_id": delivery["id"], "room_id": data.get("room_id", ""), "event_timestamp":
+                        delivery["created_at"], "event_name": "reporter.webhook.delivery." + ("success" if ok else "failed"),
+                        "payload": payload})
+        return out
+
+    def replay_webhooks(self, filters: dict) -> dict:
+        """Send the matching deliveries again, each a new delivery with ``is_replay: true`` (failed
+        ones by default); all at once rather than 10 a second."""
+        start, end = self._history_window(filters)
+        chosen = self.webhook_history({**filters, "status": filters.get("status") or "failed"})
+        chosen = chosen[filters.get("offset", 0):][: filters.get("limit", 50000)]
+        for entry in chosen:
+            original = next(d for d in self.engine.webhooks.log(NAME) if d["id"] == entry["event_id"])
+            body = {**json.loads(original["body"]), "is_replay": True}
+            self.engine.webhooks.enqueue(NAME, original["event"], original["url"], body,
+                                         {k: v for k, v in original["headers"].items() if k.lower() != "content-type"},
+                                         order_key=entry["room_id"] or None)
+        return {"workflow_id": f"webhook-replay-{self.customer_id}-{self._uuid()[:8]}", "status": "started",
+                "message": "Webhook replay has been queued for processing",
+                "filters": {"start_time": iso(start), "end_time": iso(end), "room_id": filters.get("room_id", ""),
+                            "event_types": filters.get("event_names") or []}}
+
+    def _history_window(self, filters: dict) -> tuple[float, float]:
+        now = self.clock.now()
+        start = parse_iso(filters["start_time"]) if filters.get("start_time") else now - 86400
+        end = parse_iso(filters["end_time"]) if filters.get("end_time") else now
+        if start < now - HISTORY_DAYS * 86400:
+            raise Invalid("start_time must be within the last 30 days")
+        if end < start or end - start > WINDOW_DAYS * 86400:
+            raise Invalid("end_time must be within 14 days after start_time")
+        return start, end
