@@ -236,3 +236,20 @@ def test_templates_roles_settings_and_rooms_that_take_them(hms):
     recording = hms.start(room["id"])
     hms.emulator.advance(3 + 600)  # the template's maxDuration stops it
     assert hms.recording(recording["id"])["status"] == "stopping"
+
+
+def test_rtmp_stream_keys_one_active_per_room(hms):
+    room = hms.room(name="keys")
+    assert hms.get(f"/stream-keys/room/{room['id']}").status_code == 404
+    key = hms.post(f"/stream-keys/room/{room['id']}")
+    assert key.status_code == 200 and key.json()["url"].startswith("rtmp://")
+    assert_valid("100ms", "stream_key", key.json())
+    assert hms.post(f"/stream-keys/room/{room['id']}").status_code == 400  # active key already exists
+    listed = hms.get(f"/stream-keys/room/{room['id']}").json()
+    assert_valid("100ms", "stream_keys.response", listed)
+    assert listed["data"][0]["key"] == key.json()["key"]
+    assert hms.post(f"/stream-keys/room/{room['id']}/disable").json() == {"message": "key disabled successfully"}
+    fresh = hms.post(f"/stream-keys/room/{room['id']}").json()
+    assert fresh["key"] != key.json()["key"]  # reset: disable, then create
+    hms.post(f"/rooms/{room['id']}", json={"enabled": False})
+    assert hms.get(f"/stream-keys/room/{room['id']}").status_code == 403

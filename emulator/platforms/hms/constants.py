@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 NAME = "100ms"
-ROOM, ROOM_NAME, SESSION, RECORDING, ASSET, STREAM, ROOM_CODE, TEMPLATE, ANALYTICS_EVENT = (
+ROOM, ROOM_NAME, SESSION, RECORDING, ASSET, STREAM, ROOM_CODE, TEMPLATE, ANALYTICS_EVENT, STREAM_KEY = (
     f"{NAME}.{k}" for k in ("room", "room_name", "session", "recording", "asset", "stream", "room_code", "template",
-                            "analytics_event"))
+                            "analytics_event", "stream_key"))
 WEBHOOK_LINK_LIFETIME = 24 * 3600  # *_presigned_url fields in webhooks
 DEFAULT_PRESIGN = 3 * 24 * 3600  # presigned-url endpoint without presign_duration
 ACTIVE = ("starting", "running")

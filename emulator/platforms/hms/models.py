@@ -1,4 +1,4 @@
-"""100ms's state and rules, composed of its resource families: templates (templates.py), rooms (rooms.py), room codes (room_codes.py), sessions and peers
+"""100ms's state and rules, composed of its resource families: templates (templates.py), rooms (rooms.py), room codes (room_codes.py), stream keys (stream_keys.py), sessions and peers
 (sessions.py), active rooms (active_rooms.py), recordings with transcription and summaries (recordings.py), live
 and external streams (streams.py), analytics (analytics.py) and recording assets
 (assets.py); here the shared plumbing and webhooks. No HTTP here."""
@@ -15,6 +15,7 @@ from .recordings import Recordings
 from .room_codes import RoomCodes
 from .rooms import Rooms
 from .sessions import Sessions
+from .stream_keys import StreamKeys
 from .streams import Streams
 from .templates import Templates
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 RETRY_POLICY = RetryPolicy(delays=(1, 3, 10), timeout=30, accepted=lambda status: status == 200)
 
 
-class Hms(Analytics, Templates, Rooms, RoomCodes, Sessions, ActiveRooms, Recordings, Streams, Assets):
+class Hms(Analytics, Templates, Rooms, RoomCodes, StreamKeys, Sessions, ActiveRooms, Recordings, Streams, Assets):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store

@@ -9,10 +9,10 @@ from ...core.clock import parse_iso
 from ...core.errors import DomainError
 from ...core.http import json_response
 from ...core.operations import Param, operation
+from .access_routes import add_access_routes
 from .active_room_routes import add_active_room_routes
 from .analytics_routes import add_analytics_routes
 from .constants import DEFAULT_PRESIGN, NAME
-from .room_code_routes import add_room_code_routes
 from .stream_routes import add_stream_routes
 from .template_routes import add_template_routes
 from .http import ERR, PAGE, Http, error_body, filtered, hms_error, page  # noqa: F401 - error_body is the platform's
@@ -172,7 +172,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
 
     add_active_room_routes(http)
     add_stream_routes(http)
-    add_room_code_routes(http)
+    add_access_routes(http)
     add_template_routes(http)
     add_analytics_routes(http)
     return bp

@@ -1,5 +1,6 @@
-"""100ms's room-code routes under /v2/room-codes: create for every role or one, list a room's codes,
-enable or disable a code. HTTP only."""
+"""100ms's routes for getting into a room: room codes under /v2/room-codes (create for every role or
+one, list, enable or disable) and RTMP stream keys under /v2/stream-keys (create, get, disable).
+HTTP only."""
 from __future__ import annotations
 
 from flask import Response, request
@@ -9,7 +10,7 @@ from ...core.operations import Param
 from .http import ERR, PAGE, Http, page
 
 
-def add_room_code_routes(http: Http) -> None:
+def add_access_routes(http: Http) -> None:
     model = http.model
 
     @http.route("/v2/room-codes/room/<room_id>", "Create a room code for every role of the room (a role that has one "
@@ -41,3 +42,20 @@ def add_room_code_routes(http: Http) -> None:
     def update_room_code() -> Response:
         body = http.body("room_code.update.request")
         return json_response(model.set_room_code(body["code"], body["enabled"]))
+
+    @http.route("/v2/stream-keys/room/<room_id>", "Create the room's RTMP stream key and ingest URL (one active)",
+                {200: "stream_key", 400: ERR, 403: ERR, 404: ERR}, method="POST")
+    def create_stream_key(room_id: str) -> Response:
+        return json_response(model.create_stream_key(room_id))
+
+    @http.route("/v2/stream-keys/room/<room_id>", "The room's active stream key",
+                {200: "stream_keys.response", 403: ERR, 404: ERR})
+    def get_stream_keys(room_id: str) -> Response:
+        keys = model.stream_keys(room_id)
+        return json_response({"data": keys, "last": keys[-1]["id"]})
+
+    @http.route("/v2/stream-keys/room/<room_id>/disable", "Disable the room's stream key",
+                {200: "message.response", 403: ERR, 404: ERR}, method="POST")
+    def disable_stream_key(room_id: str) -> Response:
+        model.disable_stream_key(room_id)
+        return json_response({"message": "key disabled successfully"})
