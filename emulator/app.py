@@ -16,6 +16,7 @@ from .core.engine import Engine
 from .core.errors import ApiError
 from .core.http import json_response
 from .core.pathmap import PathMap
+from .core.vendorhost import VendorHosts
 from .dashboard.routes import dashboard_blueprint
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,8 @@ def create_app(engine: Engine) -> Flask:
     mapped = [name for name, p in engine.platforms.items() if p.path_map]
     if mapped:
         app.wsgi_app = PathMap(app.wsgi_app, engine, mapped)  # type: ignore[method-assign]
+    hosts = {host: f"/{name}" for name, p in engine.platforms.items() for host in p.vendor_hosts}
+    app.wsgi_app = VendorHosts(app.wsgi_app, hosts)  # type: ignore[method-assign]
     return app
 
 

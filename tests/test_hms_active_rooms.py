@@ -50,14 +50,15 @@ def test_a_disabled_room_takes_no_session_and_no_recording(hms):
     assert hms.control("POST", f"rooms/{room['id']}/session", json={}).status_code == 201
 
 
-def test_sessions_list_active_ones_by_default_with_after_and_before(hms):
+def test_sessions_list_all_by_default_active_filters_with_after_and_before(hms):
     room = hms.room(name="sessions")
     first = session_of(hms, room["id"], duration=60)
     hms.emulator.advance(61)
     second = session_of(hms, room["id"])
-    assert [s["id"] for s in hms.get("/sessions").json()["data"]] == [second["id"]]
-    everything = hms.get("/sessions", params={"active": "false"}).json()["data"]
-    assert [s["id"] for s in everything] == [first["id"]]
+    assert {s["id"] for s in hms.get("/sessions").json()["data"]} == {first["id"], second["id"]}
+    assert [s["id"] for s in hms.get("/sessions", params={"active": "true"}).json()["data"]] == [second["id"]]
+    ended = hms.get("/sessions", params={"active": "false"}).json()["data"]
+    assert [s["id"] for s in ended] == [first["id"]]
     after = hms.get("/sessions", params={"active": "false", "after": second["created_at"]}).json()["data"]
     assert after == []
     before = hms.get("/sessions", params={"active": "false", "before": first["created_at"]}).json()["data"]

@@ -262,8 +262,8 @@ def test_max_duration_and_last_peer_left_stop_it_on_the_clock(hms, receiver):
     hms.emulator.advance(20)
     reasons = [b["data"]["reason"] for b in receiver.bodies() if b["type"] == "beam.stopped.success"]
     assert reasons[-1] == "last peer left"
-    assert hms.get("/sessions", params={"room_id": room["id"]}).json()["data"] == []  # active=true by default
-    session = hms.get("/sessions", params={"room_id": room["id"], "active": "false"}).json()["data"][0]
+    assert hms.get("/sessions", params={"room_id": room["id"], "active": "true"}).json()["data"] == []
+    session = hms.get("/sessions", params={"room_id": room["id"]}).json()["data"][0]
     assert_valid("100ms", "session", session)
     assert session["active"] is False and all(p["left_at"] for p in session["peers"].values())
 

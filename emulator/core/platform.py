@@ -38,3 +38,4 @@ class Platform:
     rate_limits: tuple["Throttle", ...] = ()
     objects: Callable[["Engine"], list["Family"]] | None = None  # what the dashboard lists (core/objects.py)
     path_map: bool = False  # its ``path_map`` setting serves its endpoints at other paths (core/pathmap.py)
+    vendor_hosts: tuple[str, ...] = ()  # the vendor's own API hosts, answered under /<name> (core/vendorhost.py)

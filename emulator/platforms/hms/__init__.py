@@ -1,4 +1,4 @@
-"""100ms: rooms, recordings, recording assets, transcription and summaries."""
+"""100ms: rooms, sessions, active rooms, templates, recordings and their assets, live and external streams, room codes, stream keys, polls and analytics."""
 from .dashboard import families
 from ...core.platform import Platform
 from .control import control_blueprint
@@ -29,4 +29,5 @@ PLATFORM = Platform(
                 "(api.100ms.live/v2).",
     contract=f"{__name__}.contract",
     banner=banner,
+    vendor_hosts=("api.100ms.live",),
 )

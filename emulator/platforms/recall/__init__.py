@@ -33,4 +33,5 @@ PLATFORM = Platform(
     banner=banner,
     rate_limits=RATE_LIMITS,
     fault_message=fault_message,
+    vendor_hosts=("us-east-1.recall.ai", "us-west-2.recall.ai", "eu-central-1.recall.ai", "ap-northeast-1.recall.ai"),
 )
