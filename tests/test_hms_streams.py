@@ -129,10 +129,11 @@ def test_analytics_track_and_recording_events(hms):
     update = next(e for e in events["events"] if e["type"] == "track.update.success")["data"]
     assert update["type"] == "audio" and update["mute"] is False and update["peer_id"] == ana
     only = hms.get("/analytics/events", params=[("type", "track.add.success"), ("type", "track.remove.success"),
-                                                 ("limit", "3")]).json()
+                                                 ("limit", "3"), ("room_id", room["id"])]).json()
     assert only["limit"] == 3 and only["total"] == 4 and only["next"]
     rest = hms.get("/analytics/events", params=[("type", "track.add.success"), ("type", "track.remove.success"),
-                                                 ("start", only["next"])]).json()
+                                                 ("start", only["next"]), ("room_id", room["id"])]).json()
+    assert hms.get("/analytics/events").status_code == 400  # room_id is required
     assert len(rest["events"]) == 1 and rest["next"] == ""
 
 
@@ -154,3 +155,43 @@ def test_the_webhook_history_and_its_replay(hms, receiver):
     hms.emulator.settle()
     replayed = [b for b in receiver.bodies() if b.get("is_replay")]
     assert [b["type"] for b in replayed] == ["session.open.success", "peer.join.success"]
+
+
+def test_client_errors_and_peer_quality_stats(hms):
+    room = hms.room(name="quality")
+    made = hms.control("POST", f"rooms/{room['id']}/session", json={"peers": ["Ana", "Ben"], "duration": 60})
+    session = made.json()
+    ana, ben = (next(p for p in session["peers"].values() if p["name"] == n)["id"] for n in ("Ana", "Ben"))
+    reported = hms.control("POST", f"sessions/{session['id']}/peers/{ana}/error",
+                           json={"type": "client.publish.failed", "is_terminal": True})
+    assert reported.status_code == 201, reported.text
+    assert_valid("100ms", "analytics.event", reported.json())
+    data = reported.json()["data"]
+    assert (data["error_code"], data["error_name"], data["action"], data["is_terminal"]) == (
+        4006, "ICEDisconnected", "PUBLISH", True)
+    connect = hms.control("POST", f"sessions/{session['id']}/peers/{ben}/error",
+                          json={"type": "client.connect.failed", "error_code": 2002}).json()["data"]
+    assert connect["error_code"] == 2002 and "session_id" not in connect  # before joining: no session
+    assert hms.control("POST", f"sessions/{session['id']}/peers/{ana}/error", json={"type": "x"}).status_code == 400
+    errors = hms.get("/analytics/events", params={"room_id": room["id"], "error": "true"}).json()
+    assert_valid("100ms", "analytics.events.response", errors)
+    assert [e["type"] for e in errors["events"]] == ["client.publish.failed", "client.connect.failed"]
+
+    during = hms.get("/analytics/peer-stats", params={"peer_id": ana, "session_id": session["id"]}).json()
+    assert during["publisher"] == {"video": [], "audio": []}  # not real-time: nothing until the session ends
+    hms.emulator.advance(30)
+    hms.control("POST", f"sessions/{session['id']}/peers/{ana}/publish", json={"type": "audio", "on": True})
+    hms.emulator.advance(30)
+    stats = hms.get("/analytics/peer-stats", params={"peer_id": ana, "session_id": session["id"]}).json()
+    assert_valid("100ms", "analytics.peer_stats.response", stats)
+    audio = stats["publisher"]["audio"][0]["time_series"]
+    assert len(audio["timestamps"]) == 7 and audio["timestamps"][1] - audio["timestamps"][0] == 10000
+    assert audio["bitrate"][:3] == [0, 0, 0] and all(b > 0 for b in audio["bitrate"][3:])  # muted for 30 s
+    video = stats["publisher"]["video"][0]["time_series"]
+    assert all(25000 * 10 < b < 350000 for b in video["bitrate"]) and set(video["fps"]) == {30}
+    received = {t["track_id"] for t in stats["subscriber"]["video"] + stats["subscriber"]["audio"]}
+    assert len(received) == 2  # Ben's audio and video
+    again = hms.get("/analytics/peer-stats", params={"peer_id": ana, "session_id": session["id"]}).json()
+    assert again == stats  # the same session gives the same numbers
+    assert hms.get("/analytics/peer-stats", params={"session_id": session["id"]}).status_code == 400
+    assert hms.get("/analytics/peer-stats", params={"peer_id": "nobody", "session_id": session["id"]}).status_code == 404

@@ -1,16 +1,34 @@
 """100ms analytics: the events the analytics API serves (track add, update and remove for every
-peer's audio and video, and beam.recording.success), kept as they happen; the webhook delivery
-history read from the emulator's own deliveries; and the replay of deliveries (``is_replay: true``).
-A part of ``Hms`` (models.py). No HTTP here."""
+peer's audio and video, beam.recording.success, and the client error events the control API makes
+a peer report), kept as they happen; peer quality stats once a session has ended (quality.py); the
+webhook delivery history read from the emulator's own deliveries; and the replay of deliveries
+(``is_replay: true``). A part of ``Hms`` (models.py). No HTTP here."""
 from __future__ import annotations
 
 import json
 
 from ...core.clock import iso, parse_iso
-from ...core.errors import Invalid
-from .constants import ANALYTICS_EVENT, NAME
+from ...core.errors import Invalid, NotFound
+from .constants import ANALYTICS_EVENT, NAME, RECORDER, ROOM, TEMPLATE
+from .quality import peer_stats
+from .templates import default_role
 
 RECORDED = ("beam.recording.success",)  # webhook events the analytics API also serves
+# Each client error's code, name, message and action, as the reference's examples give them.
+CLIENT_ERRORS = {
+    "client.publish.failed": (4006, "ICEDisconnected", "[PUBLISH]: Ice connection state DISCONNECTED", "PUBLISH"),
+    "client.subscribe.failed": (4006, "ICEDisconnected", "[SUBSCRIBE]: Ice connection state DISCONNECTED",
+                                "SUBSCRIBE"),
+    "client.join.failed": (500, "ServerErrors", "sfu join failed", "JOIN"),
+    "client.disconnected": (1003, "WebSocketConnectionLost", "Network connection lost ", "RECONNECT_SIGNAL"),
+    "client.connect.failed": (2003, "EndpointUnreachable", "Endpoint is not reachable - Failed to fetch", "INIT"),
+}
+AGENT = {"sdk": "web", "sdk_version": "0.12.15", "device_model": "Chrome_125.0.0.0", "os": "web_Mac_OS",
+         "os_version": "10.15.7", "is_prebuilt": True, "framework": "react-web", "framework_version": "18.2.0",
+         "framework_sdk_version": "0.10.15", "domain": "HMS",
+         "string": "os:web_Mac_OS,os_version:10.15.7,sdk:web,sdk_version:0.12.15,device_model:Chrome_125.0.0.0,"
+                   "env:prod,domain:HMS,is_prebuilt:true,framework:react-web,framework_version:18.2.0,"
+                   "framework_sdk_version:0.10.15"}
 HISTORY_DAYS, WINDOW_DAYS = 30, 14
 
 
@@ -32,6 +50,50 @@ class Analytics:
             if event == "track.remove.success":
                 data["stopped_at"] = iso(self.clock.now())
             self._analytics(room["id"], event, data)
+
+    def client_error(self, session_id: str, peer_id: str, body: dict) -> dict:
+        """A peer's client SDK reports an error (control API): one analytics event of that type."""
+        with self.store.transaction():
+            session = self.session(session_id)
+            peer = session["peers"].get(peer_id)
+            if peer is None or peer["role"] == RECORDER:
+                raise NotFound(f"peer not in the session: {peer_id}")
+            room = self.room(session["room_id"])
+            kind = body["type"]
+            code, name, message, action = CLIENT_ERRORS[kind]
+            data = {"user_id": peer["user_id"], "user_name": peer["name"], "peer_id": peer_id,
+                    "account_id": self.customer_id, "room_id": room["id"]}
+            if kind == "client.connect.failed":  # before joining: no session, role or template yet
+                data.update(endpoint="", transport_state="Connecting")
+            else:
+                data.update(session_id=session_id, room_name=room["name"], template_id=room["template_id"],
+                            role=peer["role"], domain="HMS")
+            data.update(error_code=body.get("error_code", code), error_name=body.get("error_name", name),
+                        error_message=body.get("error_message", message),
+                        error_description=body.get("error_description", ""), action=action,
+                        is_terminal=body.get("is_terminal", False), agent=AGENT)
+            if kind == "client.publish.failed":
+                data.update(audio={"maxBitrate": 0, "deviceId": "", "volume": 0, "codec": ""},
+                            video={"deviceId": "", "maxFramerate": 0, "maxBitrate": 0, "codec": "", "height": 0,
+                                   "width": 0},
+                            devices={"videoInput": [], "audioInput": [], "audioOutput": []})
+            self._analytics(room["id"], kind, data)
+            return self.analytics_events()[-1]
+
+    def quality_stats(self, session_id: str, peer_id: str) -> dict:
+        """A peer's quality time series; empty while the session is still on (the API is not real-time)."""
+        session = self.session(session_id)
+        peer = session["peers"].get(peer_id)
+        if peer is None or peer["role"] == RECORDER:
+            raise NotFound(f"peer not found in session {session_id}: {peer_id}")
+        if session["active"]:
+            return {"peer_id": peer_id, "session_id": session_id, "room_id": session["room_id"],
+                    "publisher": {"video": [], "audio": []}, "subscriber": {"video": [], "audio": []}}
+        room = self.store.get(ROOM, session["room_id"])
+        template = self.store.get(TEMPLATE, room["template_id"]) if room else None
+        role = (template or {}).get("roles", {}).get(peer["role"]) or default_role(peer["role"], [peer["role"]])
+        ended = max(parse_iso(p["left_at"]) for p in session["peers"].values() if p["left_at"])
+        return peer_stats(session, peer_id, role, ended)
 
     def analytics_events(self) -> list[dict]:
         return sorted(self.store.find(ANALYTICS_EVENT), key=lambda e: e["timestamp"])

@@ -1,5 +1,5 @@
-"""100ms's analytics routes under /v2/analytics: events (track and recording events), the webhook
-delivery history and its replay. HTTP only."""
+"""100ms's analytics routes under /v2/analytics: events (track, recording and client error events),
+peer quality stats, the webhook delivery history and its replay. HTTP only."""
 from __future__ import annotations
 
 import base64
@@ -20,9 +20,10 @@ DATE_TIME = {"type": "string", "format": "date-time"}
 def add_analytics_routes(http: Http) -> None:
     model = http.model
 
-    @http.route("/v2/analytics/events", "Track and recording events (type repeated; limit 1-100; start from next)",
+    @http.route("/v2/analytics/events", "Track, recording and client error events of a room (type repeated; limit 1-100; start from next)",
                 {200: "analytics.events.response", 400: ERR, 404: ERR},
-                query=(Param("type", {"type": "array", "items": {"enum": EVENT_TYPES}}), Param("room_id", {"type": "string"}),
+                query=(Param("type", {"type": "array", "items": {"enum": EVENT_TYPES}}),
+                       Param("room_id", {"type": "string"}, required=True),
                        Param("session_id", {"type": "string"}), Param("peer_id", {"type": "string"}),
                        Param("user_id", {"type": "string"}), Param("beam_id", {"type": "string"}),
                        Param("error", {"type": "boolean"}), Param("limit", {"type": "integer", "minimum": 1, "maximum": 100}),
@@ -46,6 +47,13 @@ def add_analytics_routes(http: Http) -> None:
         more = offset + limit < len(events)
         return json_response({"limit": len(chunk), "total": len(events), "events": chunk,
                               "next": base64.urlsafe_b64encode(str(offset + limit).encode()).decode() if more else ""})
+
+    @http.route("/v2/analytics/peer-stats", "A peer's quality time series (empty until its session has ended)",
+                {200: "analytics.peer_stats.response", 400: ERR, 404: ERR},
+                query=(Param("peer_id", {"type": "string"}, required=True),
+                       Param("session_id", {"type": "string"}, required=True)))
+    def peer_quality_stats() -> Response:
+        return json_response(model.quality_stats(request.args["session_id"], request.args["peer_id"]))
 
     @http.route("/v2/analytics/webhooks", "The webhook delivery history (default: the last 24 hours)",
                 {200: "analytics.webhooks.response", 400: ERR},

@@ -14,6 +14,7 @@ from ...core.operations import Param, operation
 from .constants import NAME, SETTINGS
 from .models import Hms
 from .routes import recording_view, session_view
+from .poll_routes import public
 from .stream_routes import stream_view
 
 if TYPE_CHECKING:
@@ -69,6 +70,31 @@ def control_blueprint(engine: "Engine") -> Blueprint:
     def publish(session_id: str, peer_id: str) -> Response:
         options = control_body(engine, "control.publish.request", NAME)
         return json_response(session_view(model.publish(session_id, peer_id, options["type"], options["on"])))
+
+    @bp.post("/sessions/<session_id>/peers/<peer_id>/error")
+    @operation("The peer's client SDK reports an error (an analytics error event: client.publish.failed, ...)",
+               {201: "analytics.event", 400: ERR, 404: ERR}, request="control.client_error.request")
+    def client_error(session_id: str, peer_id: str) -> Response:
+        report = control_body(engine, "control.client_error.request", NAME)
+        return json_response(model.client_error(session_id, peer_id, report), 201)
+
+    @bp.post("/sessions/<session_id>/polls/<poll_id>/start")
+    @operation("A peer starts a poll in the session (as the client SDK does for start: manual)",
+               {201: "poll.session", 404: ERR, 409: ERR})
+    def start_poll(session_id: str, poll_id: str) -> Response:
+        return json_response(model.start_poll(session_id, poll_id), 201)
+
+    @bp.post("/sessions/<session_id>/polls/<poll_id>/stop")
+    @operation("The poll stops in the session", {200: "poll.session", 404: ERR, 409: ERR})
+    def stop_poll(session_id: str, poll_id: str) -> Response:
+        return json_response(model.stop_poll(session_id, poll_id))
+
+    @bp.post("/sessions/<session_id>/polls/<poll_id>/responses")
+    @operation("A peer answers a question of the running poll (options for choices, text for answers)",
+               {201: "poll.response", 400: ERR, 404: ERR, 409: ERR}, request="control.poll.answer.request")
+    def answer_poll(session_id: str, poll_id: str) -> Response:
+        answer = control_body(engine, "control.poll.answer.request", NAME)
+        return json_response(public(model.answer_poll(session_id, poll_id, answer)), 201)
 
     @bp.post("/streams/<stream_id>/fail")
     @operation("Make a live or external stream fail (hls.failure or beam.failure)",

@@ -1,5 +1,5 @@
 """100ms's state and rules, composed of its resource families: templates (templates.py), rooms (rooms.py), room codes (room_codes.py), stream keys (stream_keys.py), sessions and peers
-(sessions.py), active rooms (active_rooms.py), recordings with transcription and summaries (recordings.py), live
+(sessions.py), active rooms (active_rooms.py), polls (polls.py), recordings with transcription and summaries (recordings.py), live
 and external streams (streams.py), analytics (analytics.py) and recording assets
 (assets.py); here the shared plumbing and webhooks. No HTTP here."""
 from __future__ import annotations
@@ -11,6 +11,7 @@ from .active_rooms import ActiveRooms
 from .analytics import RECORDED, Analytics
 from .assets import Assets
 from .constants import NAME, ROOM, SETTINGS, fixed_object_id, seconds_iso
+from .polls import Polls
 from .recordings import Recordings
 from .room_codes import RoomCodes
 from .rooms import Rooms
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 RETRY_POLICY = RetryPolicy(delays=(1, 3, 10), timeout=30, accepted=lambda status: status == 200)
 
 
-class Hms(Analytics, Templates, Rooms, RoomCodes, StreamKeys, Sessions, ActiveRooms, Recordings, Streams, Assets):
+class Hms(Analytics, Templates, Rooms, RoomCodes, StreamKeys, Sessions, ActiveRooms, Polls, Recordings, Streams,
+          Assets):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store
@@ -35,7 +37,7 @@ class Hms(Analytics, Templates, Rooms, RoomCodes, StreamKeys, Sessions, ActiveRo
                                                            for kind in ("customer", "app", "template"))
         engine.webhooks.register_policy(NAME, RETRY_POLICY)
         for action in ("running", "stopped", "completed", "transcribed", "auto_stop", "peer_leave", "stream_running",
-                       "stream_stopped", "stream_completed", "stream_auto_stop"):
+                       "stream_stopped", "stream_completed", "stream_auto_stop", "poll_stop"):
             engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"), self._recover)
 
     def setting(self, name: str) -> Any:

@@ -39,6 +39,7 @@ class Rooms:
             return self._apply(room, body)
 
     def _apply(self, room: dict, body: dict) -> dict:
+        self.check_polls(body.get("polls") or [])
         if "template_id" in body:
             self._default_template()
             template = self.store.get(TEMPLATE, body["template_id"])

@@ -13,6 +13,7 @@ from .access_routes import add_access_routes
 from .active_room_routes import add_active_room_routes
 from .analytics_routes import add_analytics_routes
 from .constants import DEFAULT_PRESIGN, NAME
+from .poll_routes import add_poll_routes
 from .stream_routes import add_stream_routes
 from .template_routes import add_template_routes
 from .http import ERR, PAGE, Http, error_body, filtered, hms_error, page  # noqa: F401 - error_body is the platform's
@@ -179,6 +180,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     add_access_routes(http)
     add_template_routes(http)
     add_analytics_routes(http)
+    add_poll_routes(http)
     return bp
 
 

@@ -37,6 +37,7 @@ class Sessions:
         self.store.put(SESSION, session["id"], session, room_id)
         self._notify_room(room_id, "session.open.success", {
             **self._room_fields(room), "session_id": session["id"], "session_started_at": now})
+        self._start_auto_polls(room, session["id"])
         return session
 
     def _join(self, session: dict, name: str, role: str, user_id: str | None = None) -> str:
@@ -46,10 +47,12 @@ class Sessions:
         session["peers"][peer_id] = {"id": peer_id, "session_id": session["id"], "name": name, "role": role,
                                      "user_id": user_id or f"user-{peer_id[:8]}", "joined_at": now, "left_at": None}
         stream = self._uuid()
-        session.setdefault("_live", {})[peer_id] = {"metadata": "", "tracks": {
-            track: {"id": track, "stream_id": stream, "mute": kind == "audio", "type": kind, "source": "regular",
-                    "started_at": now, "description": ""} for kind, track in (("audio", self._uuid()),
-                                                                              ("video", self._uuid()))}}
+        tracks = {track: {"id": track, "stream_id": stream, "mute": kind == "audio", "type": kind, "source": "regular",
+                          "started_at": now, "description": ""} for kind, track in (("audio", self._uuid()),
+                                                                                    ("video", self._uuid()))}
+        # each track's mute changes on the clock, for the quality stats (quality.py)
+        mutes = {t["id"]: [[self.clock.now(), t["mute"]]] for t in tracks.values()}
+        session.setdefault("_live", {})[peer_id] = {"metadata": "", "tracks": tracks, "mutes": mutes}
         session["active"] = True
         session["updated_at"] = now
         self.store.put(SESSION, session["id"], session, session["room_id"])
@@ -82,9 +85,11 @@ class Sessions:
             session = self.session(session_id)
             if session["peers"].get(peer_id, {}).get("left_at", "gone") is not None:
                 raise NotFound(f"peer not in the session: {peer_id}")
-            for track in session["_live"][peer_id]["tracks"].values():
+            live = session["_live"][peer_id]
+            for track in live["tracks"].values():
                 if track["type"] == kind:
                     track["mute"] = not on
+                    live.setdefault("mutes", {}).setdefault(track["id"], []).append([self.clock.now(), not on])
             self._track_events(session, peer_id, "track.update.success", (kind,))
             return self.store.put(SESSION, session_id, session, session["room_id"])
 
@@ -122,6 +127,7 @@ class Sessions:
         if session["active"] and not any(p["left_at"] is None for p in session["peers"].values()):
             session["active"] = False
             self.store.put(SESSION, session["id"], session, session["room_id"])
+            self._stop_polls(session["id"])
             now = self.clock.now()
             self._notify_room(session["room_id"], "session.close.success", {
                 **self._room_fields(self.store.get(ROOM, session["room_id"])), "session_id": session["id"],
