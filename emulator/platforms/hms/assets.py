@@ -27,12 +27,12 @@ class Assets:
         asset.update(status="completed", size=len(content))
         return self.store.put(ASSET, asset_id, asset, asset["job_id"])
 
-    def _complete_media(self, asset_id: str, duration: int, seed: int) -> dict:
-        """The room-composite mp4: made when downloaded; its size is that of the file it makes."""
+    def _complete_media(self, asset_id: str, duration: int, seed: int, kind: str = "mp4") -> dict:
+        """A media asset (mp4, or webm for a track): made when downloaded; its size is that of the file it makes."""
         asset = self.store.get(ASSET, asset_id)
         filename = asset["path"].rsplit("/", 1)[-1]
-        self.engine.links.put_media(f"{NAME}/assets/{asset_id}/{filename}", "mp4", duration, seed, filename)
-        asset.update(status="completed", size=len(media.render("mp4", duration, seed)))
+        self.engine.links.put_media(f"{NAME}/assets/{asset_id}/{filename}", kind, duration, seed, filename)
+        asset.update(status="completed", size=len(media.render(kind, duration, seed)))
         return self.store.put(ASSET, asset_id, asset, asset["job_id"])
 
     def asset(self, asset_id: str) -> dict:

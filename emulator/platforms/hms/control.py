@@ -78,6 +78,15 @@ def control_blueprint(engine: "Engine") -> Blueprint:
         report = control_body(engine, "control.client_error.request", NAME)
         return json_response(model.client_error(session_id, peer_id, report), 201)
 
+    @bp.post("/sessions/<session_id>/recording-failure")
+    @operation("The session's SFU composite, track or stream recordings will fail (recording.failed, "
+               "track.recording.failure, stream.recording.failure)",
+               {200: "session", 400: ERR, 404: ERR, 409: ERR}, request="control.sfu_failure.request")
+    def sfu_failure(session_id: str) -> Response:
+        options = control_body(engine, "control.sfu_failure.request", NAME)
+        return json_response(session_view(model.fail_sfu(session_id, options["kind"], options.get("error_type"),
+                                                         options.get("error_message"))))
+
     @bp.post("/sessions/<session_id>/polls/<poll_id>/start")
     @operation("A peer starts a poll in the session (as the client SDK does for start: manual)",
                {201: "poll.session", 404: ERR, 409: ERR})

@@ -1,5 +1,5 @@
 """100ms's state and rules, composed of its resource families: templates (templates.py), rooms (rooms.py), room codes (room_codes.py), stream keys (stream_keys.py), sessions and peers
-(sessions.py), active rooms (active_rooms.py), polls (polls.py), recordings with transcription and summaries (recordings.py), live
+(sessions.py), active rooms (active_rooms.py), polls (polls.py), the SFU's own recordings (sfu.py), recordings with transcription and summaries (recordings.py), live
 and external streams (streams.py), analytics (analytics.py) and recording assets
 (assets.py); here the shared plumbing and webhooks. No HTTP here."""
 from __future__ import annotations
@@ -16,6 +16,7 @@ from .recordings import Recordings
 from .room_codes import RoomCodes
 from .rooms import Rooms
 from .sessions import Sessions
+from .sfu import Sfu
 from .stream_keys import StreamKeys
 from .streams import Streams
 from .templates import Templates
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
 RETRY_POLICY = RetryPolicy(delays=(1, 3, 10), timeout=30, accepted=lambda status: status == 200)
 
 
-class Hms(Analytics, Templates, Rooms, RoomCodes, StreamKeys, Sessions, ActiveRooms, Polls, Recordings, Streams,
-          Assets):
+class Hms(Analytics, Templates, Rooms, RoomCodes, StreamKeys, Sessions, ActiveRooms, Polls, Recordings, Sfu,
+          Streams, Assets):
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.store = engine.store
@@ -53,7 +54,7 @@ class Hms(Analytics, Templates, Rooms, RoomCodes, StreamKeys, Sessions, ActiveRo
     def _notify(self, recording: dict, event: str, data: dict) -> None:
         self._notify_room(recording["room_id"], event, data)
 
-    def _notify_room(self, room_id: str, event: str, data: dict) -> None:
+    def _notify_room(self, room_id: str, event: str, data: dict, version: str = "2.0") -> None:
         """A webhook to the room's own endpoint, or the workspace's; in order per room."""
         if event in RECORDED:
             self._analytics(room_id, event, data)
@@ -62,7 +63,7 @@ class Hms(Analytics, Templates, Rooms, RoomCodes, StreamKeys, Sessions, ActiveRo
                                        if self.setting("webhook_url") else None)
         if not hook:
             return
-        envelope = {"version": "2.0", "id": self._uuid(),
+        envelope = {"version": version, "id": self._uuid(),
                     "app_id": self.app_id, "account_id": self.customer_id, "template_id": self.template_id,
                     "timestamp": seconds_iso(self.clock.now()), "type": event, "data": data}
         self.engine.webhooks.enqueue(NAME, event, hook["url"], envelope, dict(hook.get("headers") or {}),

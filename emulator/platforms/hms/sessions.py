@@ -60,6 +60,7 @@ class Sessions:
             self._track_events(session, peer_id, "track.add.success")
             self._notify_room(session["room_id"], "peer.join.success", {
                 **self._peer_fields(session, peer_id), "type": "regular"})
+            self._sfu_joined(session, peer_id)
         return peer_id
 
     def end_session(self, session_id: str) -> dict:
@@ -108,6 +109,8 @@ class Sessions:
                 **self._peer_fields(session, peer["id"]), "left_at": iso(now), "type": "regular",
                 "duration": int(now - parse_iso(peer["joined_at"])),
                 "reason": payload.get("reason", "client request"), "message": payload.get("message", "")})
+            self._sfu_left(session, peer["id"])
+            session = self.store.get(SESSION, session["id"])
         if not self._people_in(session):
             wait = self.setting("last_peer_left_seconds")
             for recording in self.store.find(RECORDING, session["room_id"]):
@@ -133,6 +136,7 @@ class Sessions:
                 **self._room_fields(self.store.get(ROOM, session["room_id"])), "session_id": session["id"],
                 "session_duration": int(now - parse_iso(session["created_at"])),
                 "session_started_at": session["created_at"], "session_stopped_at": iso(now)})
+            self._sfu_closed(self.store.get(SESSION, session["id"]))
 
     def _room_fields(self, room: dict) -> dict:
         return {"room_id": room["id"], "room_name": room["name"], "template_id": room["template_id"]}
