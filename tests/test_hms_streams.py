@@ -155,6 +155,17 @@ def test_the_webhook_history_and_its_replay(hms, receiver):
     hms.emulator.settle()
     replayed = [b for b in receiver.bodies() if b.get("is_replay")]
     assert [b["type"] for b in replayed] == ["session.open.success", "peer.join.success"]
+    status = hms.get(f"/analytics/webhooks/replay/{replay.json()['workflow_id']}").json()
+    assert_valid("100ms", "analytics.replay.status.response", status)
+    assert status["status"] == "completed" and status["progress"] == {"total": 2, "completed": 2, "failed": 0}
+    assert status["completed_at"] and status["filters"]["limit"] == 50000
+
+    receiver.answers = [500] * 8  # the next replay fails every attempt
+    again = hms.post("/analytics/webhooks/replay", json={"event_names": ["peer.join.success"]}).json()
+    hms.emulator.advance(20)  # 1 s, 3 s and 10 s retries: all spent
+    status = hms.get(f"/analytics/webhooks/replay/{again['workflow_id']}").json()
+    assert status["status"] == "failed" and status["result"]["failed_events"] == [failed[1]["event_id"]]
+    assert hms.get("/analytics/webhooks/replay/webhook-replay-nothing").status_code == 404
 
 
 def test_client_errors_and_peer_quality_stats(hms):

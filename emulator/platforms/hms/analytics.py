@@ -9,7 +9,7 @@ import json
 
 from ...core.clock import iso, parse_iso
 from ...core.errors import Invalid, NotFound
-from .constants import ANALYTICS_EVENT, NAME, RECORDER, ROOM, TEMPLATE
+from .constants import ANALYTICS_EVENT, NAME, RECORDER, REPLAY, ROOM, TEMPLATE
 from .quality import peer_stats
 from .templates import default_role
 
@@ -132,17 +132,43 @@ class Analytics:
         ones by default); all at once rather than 10 a second."""
         start, end = self._history_window(filters)
         chosen = self.webhook_history({**filters, "status": filters.get("status") or "failed"})
-        chosen = chosen[filters.get("offset", 0):][: filters.get("limit", 50000)]
+        offset, limit = filters.get("offset", 0), filters.get("limit", 50000)
+        chosen = chosen[offset:][:limit]
+        sent = {}
         for entry in chosen:
             original = next(d for d in self.engine.webhooks.log(NAME) if d["id"] == entry["event_id"])
             body = {**json.loads(original["body"]), "is_replay": True}
-            self.engine.webhooks.enqueue(NAME, original["event"], original["url"], body,
-                                         {k: v for k, v in original["headers"].items() if k.lower() != "content-type"},
-                                         order_key=entry["room_id"] or None)
-        return {"workflow_id": f"webhook-replay-{self.customer_id}-{self._uuid()[:8]}", "status": "started",
-                "message": "Webhook replay has been queued for processing",
-                "filters": {"start_time": iso(start), "end_time": iso(end), "room_id": filters.get("room_id", ""),
-                            "event_types": filters.get("event_names") or []}}
+            sent[entry["event_id"]] = self.engine.webhooks.enqueue(
+                NAME, original["event"], original["url"], body,
+                {k: v for k, v in original["headers"].items() if k.lower() != "content-type"},
+                order_key=entry["room_id"] or None)
+        scope = {"start_time": iso(start), "end_time": iso(end), "room_id": filters.get("room_id", ""),
+                 "event_types": filters.get("event_names") or []}
+        workflow = {"workflow_id": f"webhook-replay-{self.customer_id}-{self._uuid()[:8]}",
+                    "started_at": iso(self.clock.now()), "filters": {**scope, "limit": limit, "offset": offset},
+                    "deliveries": sent}
+        self.store.put(REPLAY, workflow["workflow_id"], workflow)
+        return {"workflow_id": workflow["workflow_id"], "status": "started",
+                "message": "Webhook replay has been queued for processing", "filters": scope}
+
+    def replay_status(self, workflow_id: str) -> dict:
+        """A replay's progress, from the state of the deliveries it queued."""
+        workflow = self.store.get(REPLAY, workflow_id)
+        if workflow is None:
+            raise NotFound(f"workflow not found: {workflow_id}")
+        log = {d["id"]: d for d in self.engine.webhooks.log(NAME)}
+        states = {event: log.get(delivery, {}) for event, delivery in workflow["deliveries"].items()}
+        completed = [e for e, d in states.items() if d.get("status") == "delivered"]
+        failed = [e for e, d in states.items() if d.get("status") == "failed"]
+        total = len(states)
+        finished = len(completed) + len(failed) == total
+        status = ("Running" if not finished else "completed" if not failed
+                  else "failed" if not completed else "completed_with_failures")
+        ends = [a["at"] for d in states.values() for a in d.get("attempt_log", []) if a.get("at")]
+        counts = {"total": total, "completed": len(completed), "failed": len(failed)}
+        return {"workflow_id": workflow_id, "status": status, "started_at": workflow["started_at"],
+                "completed_at": (max(ends) if ends else workflow["started_at"]) if finished else None,
+                "filters": workflow["filters"], "progress": counts, "result": {**counts, "failed_events": failed}}
 
     def _history_window(self, filters: dict) -> tuple[float, float]:
         now = self.clock.now()

@@ -78,3 +78,8 @@ def add_analytics_routes(http: Http) -> None:
                 {200: "analytics.replay.response", 400: ERR}, method="POST", request="analytics.replay.request")
     def replay_webhook_events() -> Response:
         return json_response(model.replay_webhooks(http.body("analytics.replay.request")))
+
+    @http.route("/v2/analytics/webhooks/replay/<workflow_id>", "A replay's progress and result",
+                {200: "analytics.replay.status.response", 404: ERR})
+    def replay_status(workflow_id: str) -> Response:
+        return json_response(model.replay_status(workflow_id))
