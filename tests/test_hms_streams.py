@@ -206,3 +206,42 @@ def test_client_errors_and_peer_quality_stats(hms):
     assert again == stats  # the same session gives the same numbers
     assert hms.get("/analytics/peer-stats", params={"session_id": session["id"]}).status_code == 400
     assert hms.get("/analytics/peer-stats", params={"peer_id": "nobody", "session_id": session["id"]}).status_code == 404
+
+
+def test_a_live_stream_is_captioned_and_its_vod_transcribed(hms, receiver):
+    room = hms.room(name="hls-transcribed", webhook=hook(receiver))
+    stream = hms.post(f"/live-streams/room/{room['id']}/start", json={
+        "recording": {"hls_vod": True}, "transcription": {"enabled": True, "modes": ["recorded", "live"],
+                                                          "output_modes": ["txt", "json"], "summary": {"enabled": True}}})
+    assert stream.status_code == 200, stream.text
+    bad = hms.post(f"/live-streams/room/{room['id']}/start", json={"transcription": {"modes": ["later"]}})
+    assert bad.status_code == 400
+    stream_id = stream.json()["id"]
+    hms.emulator.advance(3 + 120)
+    hms.post(f"/live-streams/{stream_id}/stop")
+    hms.emulator.advance(2 + 8)
+    stopped = next(b for b in receiver.bodies() if b["type"] == "hls.stopped.success")
+    assert stopped["data"]["live_transcription_enabled"] is True
+    started = next(b for b in receiver.bodies() if b["type"] == "transcription.started.success")
+    assert_valid("100ms", "webhook.transcription.started.success", started)
+    assert started["data"]["recording_id"] == stream_id and started["data"]["duration"] == 120
+    hms.emulator.advance(300)  # the documented minimum: 5 minutes
+    done = next(b for b in receiver.bodies() if b["type"] == "transcription.success")
+    assert_valid("100ms", "webhook.transcription.success", done)
+    text = requests.get(done["data"]["transcript_txt_presigned_url"], timeout=10).text
+    assert ":" in text and len(text) > 50  # "Name: words" lines
+    kinds = {a["type"] for a in hms.get("/recording-assets", params={"room_id": room["id"]}).json()["data"]}
+    assert {"room-vod", "transcript", "summary"} <= kinds
+
+    other = hms.room(name="hls-failed-transcript", webhook=hook(receiver))
+    second = hms.post(f"/live-streams/room/{other['id']}/start", json={
+        "recording": {"hls_vod": True}, "transcription": {"enabled": True}}).json()
+    hms.emulator.advance(3 + 60)
+    hms.post(f"/live-streams/{second['id']}/stop")
+    hms.emulator.advance(10)
+    failed = hms.control("POST", f"streams/{second['id']}/fail", json={"transcription": True, "error_message": "no audio"})
+    assert failed.status_code == 200, failed.text
+    hms.emulator.settle()
+    failure = next(b for b in receiver.bodies() if b["type"] == "transcription.failure")
+    assert_valid("100ms", "webhook.transcription.failure", failure)
+    assert failure["data"]["error_message"] == "no audio" and failure["data"]["recording_id"] == second["id"]

@@ -106,11 +106,12 @@ def control_blueprint(engine: "Engine") -> Blueprint:
         return json_response(public(model.answer_poll(session_id, poll_id, answer)), 201)
 
     @bp.post("/streams/<stream_id>/fail")
-    @operation("Make a live or external stream fail (hls.failure or beam.failure)",
+    @operation("Make a live or external stream fail (hls.failure or beam.failure), or its VOD's transcription",
                {200: "stream", 400: ERR, 404: ERR, 409: ERR}, request="control.fail.request")
     def fail_stream(stream_id: str) -> Response:
         options = control_body(engine, "control.fail.request", NAME)
-        stream = model.fail_stream(stream_id, options.get("error_type", "INTERNAL_ERROR"), options.get("error_message"))
+        stream = model.fail_stream(stream_id, options.get("error_type", "INTERNAL_ERROR"), options.get("error_message"),
+                                   options.get("transcription", False))
         return json_response(stream_view(model, stream))
 
     @bp.post("/recordings/<recording_id>/fail")

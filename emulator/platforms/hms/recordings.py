@@ -10,7 +10,7 @@ from ...core.content import Room, Segment, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
 from . import files
-from .constants import ACTIVE, ASSET, NAME, RECORDER, RECORDING, SESSION
+from .constants import ACTIVE, ASSET, NAME, RECORDER, RECORDING, SESSION, STREAM
 
 class Recordings:
     def start_recording(self, room_id: str, body: dict) -> dict:
@@ -241,17 +241,17 @@ class Recordings:
             assets[name] = asset["id"]
         recording["_"]["transcription_id"] = self._oid(f"{NAME}.transcription")
         recording["_"]["transcription_assets"] = assets
-        self.store.put(RECORDING, recording["id"], recording, recording["room_id"])
+        self._save_job(recording)
         self._notify(recording, "transcription.started.success", {
             **self._transcription_fields(recording, duration), **{f"{n}_asset_id": i for n, i in assets.items()}})
         delay = max(self.setting("transcription_min_seconds"), 0.2 * duration)
         self.engine.timeline.after(delay, f"{NAME}.transcribed", {"recording": recording["id"]})
 
     def _on_transcribed(self, payload: dict) -> None:
-        recording = self.store.get(RECORDING, payload["recording"])
+        recording = self._job(payload["recording"])
         if recording is None or recording["_"].get("transcribed") or recording["_"].get("transcription_failed"):
             return
-        duration = self._duration(recording)
+        duration = self._job_duration(recording)
         segments = self.segments(recording, duration)
         seed = stable_int(self.engine.config.seed, recording["id"], "summary")
         transcription = recording["_"]["transcription"]
@@ -269,21 +269,31 @@ class Recordings:
             fields.update({f"{name}_asset_id": asset_id, f"{name}_path": asset["path"],
                            f"{name}_presigned_url": self._webhook_link(asset)})
         recording["_"]["transcribed"] = True
-        self.store.put(RECORDING, recording["id"], recording, recording["room_id"])
+        self._save_job(recording)
         self._notify(recording, "transcription.success", fields)
 
     def _fail_transcription(self, recording: dict, message: str) -> dict:
-        duration = self._duration(recording)
+        duration = self._job_duration(recording)
         for asset_id in recording["_"]["transcription_assets"].values():
             asset = self.store.get(ASSET, asset_id)
             asset["status"] = "failed"
             self.store.put(ASSET, asset_id, asset, recording["id"])
         recording["_"]["transcription_failed"] = True
-        self.store.put(RECORDING, recording["id"], recording, recording["room_id"])
+        self._save_job(recording)
         self._notify(recording, "transcription.failure", {
             **self._transcription_fields(recording, duration), "error": {"message": message}, "error_message": message,
             **{f"{n}_asset_id": i for n, i in recording["_"]["transcription_assets"].items()}})
         return recording
+
+    # A transcription runs on a recording or on a live stream's VOD: both are "jobs".
+    def _job(self, job_id: str) -> dict | None:
+        return self.store.get(RECORDING, job_id) or self.store.get(STREAM, job_id)
+
+    def _save_job(self, job: dict) -> None:
+        self.store.put(STREAM if "kind" in job else RECORDING, job["id"], job, job["room_id"])
+
+    def _job_duration(self, job: dict) -> int:
+        return self._stream_duration(job) if "kind" in job else self._duration(job)
 
     def segments(self, recording: dict, duration: int) -> list[Segment]:
         session = self.store.get(SESSION, recording["session_id"])

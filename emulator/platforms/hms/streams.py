@@ -2,7 +2,8 @@
 paused) and external RTMP streams, both run by Beam like a recording: starting → running →
 stopping → completed (post_processing first when recorded), or failed. Live streams announce
 ``hls.*``; RTMP streams the ``beam.*`` events with their ``rtmp`` URLs, as the webhook docs list
-them. A part of ``Hms`` (models.py). No HTTP here."""
+them. A live stream's transcription: ``live`` mode captions the stream (``live_transcription_enabled``),
+``recorded`` mode transcribes its VOD as a recording's is (recordings.py). A part of ``Hms`` (models.py). No HTTP here."""
 from __future__ import annotations
 
 from ...core.clock import iso, parse_iso
@@ -37,6 +38,11 @@ class Streams:
                             "room_name": room["name"], "reason": None, "paused_at": None, "paused_total": 0.0,
                             "metadata": [], "asset_ids": []}}
             if kind == LIVE:
+                transcription = body.get("transcription") or {}
+                if transcription.get("enabled"):  # modes default to recorded (our choice; the reference names none)
+                    transcription = {**transcription, "modes": transcription.get("modes") or ["recorded"]}
+                stream["_"]["transcription"] = transcription
+                stream["_"]["transcription_id"] = None
                 recording = body.get("recording") or {}
                 stream["recording"] = {"hls_vod": bool(recording.get("hls_vod")),
                                        "single_file_per_layer": bool(recording.get("single_file_per_layer"))}
@@ -112,11 +118,15 @@ class Streams:
                                             "at": iso(self.clock.now())})
             return self.store.put(STREAM, stream_id, stream, stream["room_id"])
 
-    def fail_stream(self, stream_id: str, error_type: str, message: str | None) -> dict:
+    def fail_stream(self, stream_id: str, error_type: str, message: str | None, transcription: bool = False) -> dict:
         with self.store.transaction():
             stream = self.store.get(STREAM, stream_id)
             if stream is None:
                 raise NotFound(f"stream not found: {stream_id}")
+            if transcription:
+                if not stream["_"].get("transcription_id") or stream["_"].get("transcribed"):
+                    raise Conflict(f"live stream {stream_id} has no transcription in progress")
+                return self._fail_transcription(stream, message or "transcription failed")
             if stream["status"] in ("completed", "failed"):
                 raise Conflict(f"stream {stream_id} has already {stream['status']}")
             return self._fail_stream(stream, error_type, message or error_type.replace("_", " ").lower())
@@ -161,7 +171,7 @@ class Streams:
             self._notify_room(stream["room_id"], "hls.stopped.success", {
                 **self._stream_fields(stream, "HLSStopped"), "url": stream["playback"]["url"], "duration": duration,
                 "started_at": stream["started_at"], "stopped_at": stream["stopped_at"],
-                "reason": stream["_"]["reason"], "live_transcription_enabled": False})
+                "reason": stream["_"]["reason"], "live_transcription_enabled": self._live_captions(stream)})
         else:
             self._notify_room(stream["room_id"], "beam.stopped.success", {
                 **self._stream_fields(stream, "Stopped"), "duration": duration, "reason": stream["_"]["reason"]})
@@ -195,6 +205,9 @@ class Streams:
                 "max_width": 1280, "max_height": 720, "meeting_url": stream["meeting_url"],
                 "recording_created_at": stream["created_at"], "started_at": stream["started_at"],
                 "stopped_at": stream["stopped_at"], "session_started_at": self._session_started(stream)})
+            transcription = stream["_"].get("transcription") or {}
+            if transcription.get("enabled") and "recorded" in transcription["modes"]:  # the VOD is transcribed
+                self._start_transcription(stream, duration)
 
     # -- helpers ---------------------------------------------------------------------------
     def _fail_stream(self, stream: dict, error_type: str, message: str) -> dict:
@@ -222,6 +235,11 @@ class Streams:
                           start_delay=0, max_width=stream["resolution"]["width"],
                           max_height=stream["resolution"]["height"])
         return fields
+
+    @staticmethod
+    def _live_captions(stream: dict) -> bool:
+        transcription = stream["_"].get("transcription") or {}
+        return bool(transcription.get("enabled") and "live" in transcription.get("modes", []))
 
     def _stream_duration(self, stream: dict) -> int:
         if stream["started_at"] is None:
