@@ -47,7 +47,7 @@ class Templates:
             template = {"id": self.template_id, "name": "emulator-template", "customerId": self.customer_id,
                         "roles": {r: default_role(r, list(DEFAULT_ROLES)) for r in DEFAULT_ROLES},
                         "settings": copy.deepcopy(SETTINGS), "destinations": {}, "recordings": [],
-                        "created_at": now, "updated_at": now}
+                        **self._template_stamps(self.template_id, now)}
             self.store.put(TEMPLATE, template["id"], template)
         return template
 
@@ -61,9 +61,15 @@ class Templates:
             template = {"id": self._oid(TEMPLATE), "name": body["name"], "customerId": self.customer_id,
                         "roles": {n: _merged(default_role(n, names), {**r, "name": n}) for n, r in body["roles"].items()},
                         "settings": _merged(SETTINGS, body.get("settings") or {}),
-                        "destinations": body.get("destinations") or {}, "recordings": [],
-                        "created_at": now, "updated_at": now}
+                        "destinations": body.get("destinations") or {}, "recordings": []}
+            template.update(self._template_stamps(template["id"], now))
+            if "plugins" in body:
+                template["plugins"] = body["plugins"]
             return self.store.put(TEMPLATE, template["id"], template)
+
+    def _template_stamps(self, template_id: str, now: str) -> dict:
+        """The fields 100ms's template documents carry in camelCase (its examples and the SDK's type)."""
+        return {"createdAt": now, "updatedAt": now, "_id": template_id, "customer": self.customer_id}
 
     def template(self, template_id: str) -> dict:
         self._default_template()
@@ -86,9 +92,9 @@ class Templates:
             for name, role in (body.get("roles") or {}).items():
                 template["roles"][name] = _merged(template["roles"].get(name) or default_role(name, list(template["roles"])),
                                                   {**role, "name": name})
-            for part in ("settings", "destinations"):
+            for part in ("settings", "destinations", "plugins"):
                 if part in body:
-                    template[part] = _merged(template[part], body[part])
+                    template[part] = _merged(template.get(part) or {}, body[part])
             return self._save(template)
 
     def put_role(self, template_id: str, name: str, body: dict) -> dict:
@@ -128,7 +134,7 @@ class Templates:
             return self._save(template)[part]
 
     def _save(self, template: dict) -> dict:
-        template["updated_at"] = iso(self.clock.now())
+        template["updatedAt"] = iso(self.clock.now())
         return self.store.put(TEMPLATE, template["id"], template)
 
     def room_roles(self, room: dict) -> list[str]:
