@@ -117,9 +117,14 @@ def _subject(data: dict) -> str | None:
     return data.get("job_id") or data.get("recording_id") or data.get("peer_id") or data.get("session_id")
 
 
+STREAMS = {"live-streams": {"recording": {"hls_vod": True}},
+           "external-streams": {"rtmp_urls": ["rtmp://live.example.com/app/contract-key"]}}
+
+
 def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
-    """Recordings started, paused, stopped and left to finish at random: statuses only move forward,
-    reads change nothing, assets go processing -> completed, each beam event arrives at most once."""
+    """Recordings, live and external streams started, paused, stopped and left to finish, and the
+    active room ended, at random: statuses only move forward, reads change nothing, assets go
+    processing -> completed, each event arrives at most once per subject."""
 
     class HmsLifecycle(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -127,6 +132,7 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
             self.inbox = f"lifecycle-{uuid.uuid4().hex[:10]}"
             self.room = _room(target, target.control.inbox_url(self.inbox))
             self.statuses: dict[str, str] = {}
+            self.streams: dict[str, tuple[str, str]] = {}  # id -> (family, status)
             self.assets: dict[str, str] = {}
 
         @rule(transcription=st.booleans())
@@ -151,6 +157,27 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
             if answer.status_code == 200:
                 assert answer.json()["status"] == "running"
 
+        @rule(family=st.sampled_from(sorted(STREAMS)))
+        def start_stream(self, family: str) -> None:
+            answer = target.http.post(f"{target.api_base}/{family}/room/{self.room['id']}/start", json=STREAMS[family])
+            assert answer.status_code in (200, 409), answer.text
+            if answer.status_code == 200:
+                assert answer.json()["status"] == "starting"
+                self.streams[answer.json()["id"]] = (family, "starting")
+
+        @rule(by_room=st.booleans())
+        def stop_stream(self, by_room: bool) -> None:
+            for stream_id, (family, _) in list(self.streams.items()):
+                url = f"{target.api_base}/{family}/room/{self.room['id']}/stop" if by_room \
+                    else f"{target.api_base}/{family}/{stream_id}/stop"
+                answer = target.http.post(url)
+                assert answer.status_code in (200, 400, 404), answer.text
+
+        @rule()
+        def end_room(self) -> None:
+            answer = target.http.post(f"{target.api_base}/active-rooms/{self.room['id']}/end-room", json={})
+            assert answer.status_code in (200, 404), answer.text  # 404: nobody is in the room
+
         @rule(seconds=st.sampled_from([1, 3, 10, 60, 300, 1200]))
         def advance(self, seconds: int) -> None:
             target.control.advance(seconds)
@@ -164,6 +191,13 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
                 status = first.json()["status"]
                 assert status in NEXT[before], f"recording went {before} -> {status}"
                 self.statuses[recording_id] = status
+            for stream_id, (family, before) in self.streams.items():
+                url = f"{target.api_base}/{family}/{stream_id}"
+                first, second = target.http.get(url), target.http.get(url)
+                assert first.status_code == 200 and first.json() == second.json(), "a read changed the stream"
+                status = first.json()["status"]
+                assert status in NEXT[before], f"stream went {before} -> {status}"
+                self.streams[stream_id] = (family, status)
             listing = target.http.get(f"{target.api_base}/recording-assets",
                                       params={"room_id": self.room["id"], "limit": 100}).json()
             for asset in listing["data"]:
