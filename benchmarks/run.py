@@ -181,6 +181,52 @@ def bench_http(seconds: int) -> None:
             mock.stop()
     bench_servers(seconds)
     bench_workers(seconds)
+    bench_hms_reads(seconds)
+
+
+def bench_hms_reads(seconds: int) -> None:
+    """Every 100ms read against the recording GET, in one run of serve: none may be slower."""
+    if not shutil.which("wrk"):
+        row("100ms: every read vs the recording GET", "wrk is not installed (apt-get install wrk)", "-", None)
+        return
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from helpers import hms_token
+
+    emulator, base = serve()
+    try:
+        now = requests.get(f"{base}/_emulator/clock").json()["timestamp"]
+        auth = {"Authorization": f"Bearer {hms_token(now, valid_for=86400 * 7)}"}
+        api = f"{base}/100ms/v2"
+        room = requests.post(f"{api}/rooms", json={"name": "bench"}, headers=auth).json()["id"]
+        recording = requests.post(f"{api}/recordings/room/{room}/start", json={}, headers=auth).json()["id"]
+        live = requests.post(f"{api}/live-streams/room/{room}/start", json={}, headers=auth).json()["id"]
+        external = requests.post(f"{api}/external-streams/room/{room}/start",
+                                 json={"rtmp_urls": ["rtmp://live.example.com/a/b"]}, headers=auth).json()["id"]
+        poll = requests.post(f"{api}/polls", json={"title": "bench", "questions": [{"text": "q", "options": [{}, {}]}]},
+                             headers=auth).json()["id"]
+        requests.post(f"{api}/room-codes/room/{room}", headers=auth)
+        session = requests.get(f"{api}/sessions", params={"room_id": room}, headers=auth).json()["data"][0]
+        peer = next(p for p in session["peers"].values() if p["role"] != "__internal_recorder")["id"]
+        template = requests.get(f"{api}/rooms/{room}", headers=auth).json()["template_id"]
+        reads = {"recording": f"recordings/{recording}", "room": f"rooms/{room}", "rooms": "rooms",
+                 "session": f"sessions/{session['id']}", "sessions": "sessions", "active room": f"active-rooms/{room}",
+                 "active-room peers": f"active-rooms/{room}/peers", "active-room peer": f"active-rooms/{room}/peers/{peer}",
+                 "template": f"templates/{template}", "templates": "templates", "live stream": f"live-streams/{live}",
+                 "live streams": "live-streams", "external stream": f"external-streams/{external}",
+                 "room codes": f"room-codes/room/{room}", "poll": f"polls/{poll}", "poll results": f"polls/{poll}/results",
+                 "analytics events": f"analytics/events?room_id={room}", "recordings": "recordings",
+                 "recording assets": "recording-assets"}
+        rates = {name: wrk(f"{api}/{path}", seconds, auth)["rps"] for name, path in reads.items()}
+        again = wrk(f"{api}/{reads['recording']}", seconds, auth)["rps"]  # the floor, measured at both ends
+    finally:
+        stop(emulator)
+    floor = min(rates["recording"], again)
+    slowest = min(rates, key=rates.get)
+    # within 15 %: two wrk runs of the same endpoint differ about that much on this machine
+    row("100ms: every read vs the recording GET", f"recording GET {floor:.0f} req/s; slowest {slowest} "
+        f"{rates[slowest]:.0f} req/s ({rates[slowest] / floor:.2f} x); "
+        + ", ".join(f"{n} {r / floor:.2f}" for n, r in rates.items() if n != "recording"),
+        ">= 0.85 x the recording GET", rates[slowest] >= 0.85 * floor)
 
 
 def bench_servers(seconds: int) -> None:

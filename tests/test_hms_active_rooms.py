@@ -254,3 +254,18 @@ def test_rtmp_stream_keys_one_active_per_room(hms):
     assert fresh["key"] != key.json()["key"]  # reset: disable, then create
     hms.post(f"/rooms/{room['id']}", json={"enabled": False})
     assert hms.get(f"/stream-keys/room/{room['id']}").status_code == 403
+
+
+def test_the_active_session_follows_sessions_closing_and_opening(hms):
+    """The active room is always the open session: it follows every close and open."""
+    room = hms.room(name="pointer")
+    first = session_of(hms, room["id"], peers=1, duration=30)
+    assert hms.get(f"/active-rooms/{room['id']}").json()["session"]["id"] == first["id"]
+    hms.emulator.advance(30)
+    assert hms.get(f"/active-rooms/{room['id']}").status_code == 404
+    second = session_of(hms, room["id"], peers=1, duration=30)
+    assert second["id"] != first["id"]
+    assert hms.get(f"/active-rooms/{room['id']}").json()["session"]["id"] == second["id"]
+    hms.post(f"/active-rooms/{room['id']}/end-room", json={})
+    assert hms.get(f"/active-rooms/{room['id']}").status_code == 404
+    assert hms.get("/sessions", params={"room_id": room["id"], "active": "true"}).json()["data"] == []

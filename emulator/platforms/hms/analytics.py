@@ -78,7 +78,7 @@ class Analytics:
                                    "width": 0},
                             devices={"videoInput": [], "audioInput": [], "audioOutput": []})
             self._analytics(room["id"], kind, data)
-            return self.analytics_events()[-1]
+            return self.analytics_events(room["id"])[-1]
 
     def quality_stats(self, session_id: str, peer_id: str) -> dict:
         """A peer's quality time series; empty while the session is still on (the API is not real-time)."""
@@ -95,8 +95,9 @@ class Analytics:
         ended = max(parse_iso(p["left_at"]) for p in session["peers"].values() if p["left_at"])
         return peer_stats(session, peer_id, role, ended)
 
-    def analytics_events(self) -> list[dict]:
-        return sorted(self.store.find(ANALYTICS_EVENT), key=lambda e: e["timestamp"])
+    def analytics_events(self, room_id: str | None = None) -> list[dict]:
+        """In time order; one room's only (they are stored under their room) when ``room_id`` is given."""
+        return sorted(self.store.find(ANALYTICS_EVENT, room_id), key=lambda e: e["timestamp"])
 
     # -- webhook history and replay --------------------------------------------------------
     def webhook_history(self, filters: dict) -> list[dict]:

@@ -29,13 +29,13 @@ def add_analytics_routes(http: Http) -> None:
                        Param("error", {"type": "boolean"}), Param("limit", {"type": "integer", "minimum": 1, "maximum": 100}),
                        Param("start", {"type": "string"})))
     def list_analytics_events() -> Response:
-        events = model.analytics_events()
+        events = model.analytics_events(request.args["room_id"])
         types = request.args.getlist("type")
         if types:
             events = [e for e in events if e["type"] in types]
         if request.args.get("error") == "true":
             events = [e for e in events if e["type"] in ERRORS]
-        for field in ("room_id", "session_id", "peer_id", "user_id", "beam_id"):
+        for field in ("session_id", "peer_id", "user_id", "beam_id"):
             if request.args.get(field):
                 events = [e for e in events if e["data"].get(field) == request.args[field]]
         limit = int(request.args.get("limit", 10))
