@@ -245,3 +245,33 @@ def test_a_live_stream_is_captioned_and_its_vod_transcribed(hms, receiver):
     failure = next(b for b in receiver.bodies() if b["type"] == "transcription.failure")
     assert_valid("100ms", "webhook.transcription.failure", failure)
     assert failure["data"]["error_message"] == "no audio" and failure["data"]["recording_id"] == second["id"]
+
+
+def test_rtmp_ingest_through_the_rooms_stream_key(hms, receiver):
+    room = hms.room(name="ingest", webhook=hook(receiver))
+    refused = hms.control("POST", f"rooms/{room['id']}/ingest/start", json={})
+    assert refused.status_code == 409 and "stream key disabled" in refused.text  # no key yet
+    key = hms.post(f"/stream-keys/room/{room['id']}").json()
+    started = hms.control("POST", f"rooms/{room['id']}/ingest/start", json={"key": key["key"]})
+    assert started.status_code == 201, started.text
+    assert hms.control("POST", f"rooms/{room['id']}/ingest/start", json={}).status_code == 409  # already connected
+    hms.emulator.advance(110)
+    ended = hms.control("POST", f"rooms/{room['id']}/ingest/stop", json={"reason": "reconnection window expired"})
+    assert ended.status_code == 200 and ended.json()["completed_at"]
+    assert hms.control("POST", f"rooms/{room['id']}/ingest/stop", json={}).status_code == 409
+    hms.post(f"/stream-keys/room/{room['id']}/disable")
+    assert hms.control("POST", f"rooms/{room['id']}/ingest/start", json={"key": key["key"]}).status_code == 409
+    hms.post(f"/stream-keys/room/{room['id']}")
+    hms.control("POST", f"rooms/{room['id']}/ingest/start", json={})
+    hms.control("POST", f"rooms/{room['id']}/ingest/stop", json={"error_message": "internal error"})
+    hms.emulator.settle()
+    events = [b for b in receiver.bodies() if b["type"].startswith("ingest.")]
+    assert [e["type"] for e in events] == ["ingest.start.failure", "ingest.start.success", "ingest.start.failure",
+                                           "ingest.end.success", "ingest.start.failure", "ingest.start.success",
+                                           "ingest.failure"]
+    for event in events:
+        assert_valid("100ms", f"webhook.{event['type']}", event)
+    end = events[3]["data"]
+    assert end["duration"] == 110 and end["reason"] == "reconnection window expired"
+    assert [e["data"]["error_message"] for e in events if e["type"] == "ingest.start.failure"] == [
+        "stream key disabled", "already connected", "stream key disabled"]

@@ -9,7 +9,8 @@ NAME = "100ms"
 ROOM, ROOM_NAME, SESSION, RECORDING, ASSET, STREAM, ROOM_CODE, TEMPLATE, ANALYTICS_EVENT, STREAM_KEY = (
     f"{NAME}.{k}" for k in ("room", "room_name", "session", "recording", "asset", "stream", "room_code", "template",
                             "analytics_event", "stream_key"))
-POLL, POLL_RUN, POLL_RESPONSE, REPLAY = (f"{NAME}.{k}" for k in ("poll", "poll_run", "poll_response", "replay"))
+POLL, POLL_RUN, POLL_RESPONSE, REPLAY, INGEST = (f"{NAME}.{k}" for k in ("poll", "poll_run", "poll_response", "replay",
+                                                                       "ingest"))
 WEBHOOK_LINK_LIFETIME = 24 * 3600  # *_presigned_url fields in webhooks
 DEFAULT_PRESIGN = 3 * 24 * 3600  # presigned-url endpoint without presign_duration
 ACTIVE = ("starting", "running")

@@ -87,6 +87,24 @@ def control_blueprint(engine: "Engine") -> Blueprint:
         return json_response(session_view(model.fail_sfu(session_id, options["kind"], options.get("error_type"),
                                                          options.get("error_message"))))
 
+    @bp.post("/rooms/<room_id>/ingest/start")
+    @operation("An encoder starts pushing RTMP to the room's stream key (ingest.start.success, or "
+               "ingest.start.failure and 409)", {201: "control.ingest", 400: ERR, 404: ERR, 409: ERR},
+               request="control.ingest.start.request")
+    def start_ingest(room_id: str) -> Response:
+        options = control_body(engine, "control.ingest.start.request", NAME)
+        ingest, problem = model.start_ingest(room_id, options.get("key"))
+        if problem:
+            raise control_error(409, f"ingestion did not start: {problem}")
+        return json_response(ingest, 201)
+
+    @bp.post("/rooms/<room_id>/ingest/stop")
+    @operation("The encoder stops (ingest.end.success with the reason), or the ingestion fails (ingest.failure)",
+               {200: "control.ingest", 400: ERR, 404: ERR, 409: ERR}, request="control.ingest.stop.request")
+    def stop_ingest(room_id: str) -> Response:
+        options = control_body(engine, "control.ingest.stop.request", NAME)
+        return json_response(model.end_ingest(room_id, options.get("reason"), options.get("error_message")))
+
     @bp.post("/sessions/<session_id>/polls/<poll_id>/start")
     @operation("A peer starts a poll in the session (as the client SDK does for start: manual)",
                {201: "poll.session", 404: ERR, 409: ERR})
