@@ -104,6 +104,10 @@ class Store:
         if self._cache is not None:
             self._cache.clear()
 
+    def in_transaction(self) -> bool:
+        """Whether this thread is inside ``transaction()``."""
+        return bool(getattr(self._local, "depth", 0))
+
     def changed_elsewhere(self) -> bool:
         """Whether another connection (another worker process) committed since the last call."""
         with self._lock:
