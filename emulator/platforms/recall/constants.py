@@ -75,3 +75,8 @@ def fault_message(status: int, wait: int | None) -> str | None:
         return ("No bots are available in the ad-hoc bot pool; it is replenished every few minutes, so retry "
                 "the request (or schedule the bot with join_at).")
     return drf.throttled_message(status, wait)
+
+
+def screenshot_key(bot_id: str, shot_id: str) -> str:
+    """Where a bot's screenshot is stored: derived, not kept, so 10,000 bots stay small."""
+    return f"{NAME}/{bot_id}/screenshots/{shot_id}.png"

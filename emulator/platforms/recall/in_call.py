@@ -9,13 +9,14 @@ import binascii
 from ...core.clock import iso
 from ...core.errors import Invalid, NotFound
 from ...core.ids import stable_int
-from .constants import BOT, NAME
+from .constants import BOT, NAME, screenshot_key
 
 # What each output's bytes must start with: an MP3 (an ID3 tag or a frame sync) or a JPEG (SOI marker).
 MAGIC = {"mp3": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xe3"), "jpeg": (b"\xff\xd8\xff",)}
 SCREENSHOT_STATUSES = ("joining_call", "in_waiting_room", "in_call_not_recording", "in_call_recording",
                        "recording_permission_allowed", "recording_permission_denied", "call_ended", "fatal")
 PERMISSION_SECONDS = 5  # how long the host takes to answer a recording-permission request
+
 
 
 class InCall:
@@ -103,12 +104,12 @@ class InCall:
         if code not in SCREENSHOT_STATUSES:
             return
         shot_id = self._uuid("screenshot")
-        key = f"{NAME}/{bot['id']}/screenshots/{shot_id}.png"
+        key = screenshot_key(bot["id"], shot_id)
         self.engine.links.put_media(key, "png", 0, stable_int(self.engine.config.seed, shot_id), f"{shot_id}.png")
-        bot.setdefault("screenshots", []).append({"id": shot_id, "recorded_at": at, "key": key})
+        bot.setdefault("screenshots", []).append({"id": shot_id, "recorded_at": at})  # the key is derived
 
     def screenshots(self, bot_id: str) -> list[dict]:
-        return list(self.bot(bot_id).get("screenshots", []))
+        return [{**shot, "key": screenshot_key(bot_id, shot["id"])} for shot in self.bot(bot_id).get("screenshots", [])]
 
     def screenshot(self, bot_id: str, shot_id: str) -> dict:
         for shot in self.screenshots(bot_id):

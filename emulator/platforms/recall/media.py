@@ -12,7 +12,7 @@ from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
 from ...core.tenancy import visible
 from . import files
-from .constants import ARTIFACT, BOT, ENDED, LINK_LIFETIME, MAX_TRANSCRIPTS, NAME, RECORDING
+from .constants import ARTIFACT, BOT, ENDED, LINK_LIFETIME, MAX_TRANSCRIPTS, NAME, RECORDING, screenshot_key
 
 
 FAILURE_MESSAGES = {"internal_error": "Internal server error occurred during recording",
@@ -99,7 +99,9 @@ class Media:
         simulated meeting while the recording ran."""
         end = recording["completed_at"] or self.clock.now()
         people = {p["id"]: p for p in bot["participants"]}
-        events = [e for e in bot["events"] if e["at"] <= end]
+        events = [{**{k: v for k, v in e.items() if k != "who"},  # a state file may hold the participant itself
+                   "participant": e.get("participant") or files.participant(people[e["who"]])}
+                  for e in bot["events"] if e["at"] <= end]
         for i, moment in enumerate(self.meeting_moments(bot, recording["started_at"])):
             person = people.get(moment["who"])
             if not moment["event"].startswith("participant_events.") or moment["at"] > end or person is None \
@@ -239,7 +241,7 @@ class Media:
                 if recording["status"]["code"] != "deleted":
                     self._delete_recording(recording)
             for shot in bot.get("screenshots", []):
-                self.engine.links.delete(shot["key"])
+                self.engine.links.delete(screenshot_key(bot_id, shot["id"]))
             bot["screenshots"] = []
             self.store.put(BOT, bot_id, bot)
             return self.bot(bot_id)
