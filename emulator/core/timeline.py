@@ -97,44 +97,34 @@ class Timeline:
             done = []
             for seq, due, action, payload in batch:
                 self._store.watch_schedules()
-                if careful:
-                    self._run(due, action, payload)
-                else:
-                    self._run_optimistically(due, action, payload)
+                self._run(due, action, payload, careful)
                 done.append(seq)
                 if self._store.earliest_scheduled() < batch[-1][1]:
                     break
             self._store.remove_actions(done)
         return len(done)
 
-    def _run_optimistically(self, due: float, action: str, payload: dict) -> None:
+    def _run(self, due: float, action: str, payload: dict, careful: bool = True) -> None:
+        """Run one action with the clock pinned to its due time. Careful: in its own savepoint, so a
+        failure undoes it alone; otherwise a failure asks for the whole batch again (_RunCarefully)."""
         handler = self._handlers.get(action)
         if handler is None:
             log.error("dropping due action %s: no handler registered", action)
             return
         previous = self._clock.pin(due)
-        try:
-            handler(payload)
-        except Exception:
-            raise _RunCarefully() from None  # the batch's transaction rolls back on the way out
-        finally:
-            self._clock.pin(previous)
-
-    def _run(self, due: float, action: str, payload: dict) -> None:
-        handler = self._handlers.get(action)
-        if handler is None:
-            log.error("dropping due action %s: no handler registered", action)
-            return
-        previous = self._clock.pin(due)
-        self._store.unit_begin()
+        if careful:
+            self._store.unit_begin()
         try:
             handler(payload)
         except Exception as exc:  # a broken action must not block every later one
+            if not careful:
+                raise _RunCarefully() from None  # the batch's transaction rolls back on the way out
             self._store.unit_end(failed=True)
             log.exception("due action %s failed; its changes were rolled back", action)
             self._failed(due, action, payload, f"{type(exc).__name__}: {exc}")
         else:
-            self._store.unit_end(failed=False)
+            if careful:
+                self._store.unit_end(failed=False)
         finally:
             self._clock.pin(previous)
 

@@ -92,7 +92,8 @@ class Analytics:
         room = self.store.get(ROOM, session["room_id"])
         template = self.store.get(TEMPLATE, room["template_id"]) if room else None
         role = (template or {}).get("roles", {}).get(peer["role"]) or default_role(peer["role"], [peer["role"]])
-        ended = max(parse_iso(p["left_at"]) for p in session["peers"].values() if p["left_at"])
+        ended = max((parse_iso(p["left_at"]) for p in session["peers"].values() if p["left_at"]),
+                    default=parse_iso(session["updated_at"]))
         return peer_stats(session, peer_id, role, ended)
 
     def analytics_events(self, room_id: str | None = None) -> list[dict]:

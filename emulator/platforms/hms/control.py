@@ -14,7 +14,7 @@ from ...core.operations import Param, operation
 from .constants import NAME, SETTINGS
 from .models import Hms
 from .routes import recording_view, session_view
-from .poll_routes import public
+from .http import public
 from .stream_routes import stream_view
 
 if TYPE_CHECKING:

@@ -52,6 +52,11 @@ def page(items: list[dict], args, view: Callable[[dict], dict] = lambda x: x) ->
     return {"limit": limit, "data": data, "last": data[-1]["id"] if data else ""}
 
 
+def public(doc: dict) -> dict:
+    """A stored document as the API answers it: the ``_``-prefixed fields are the emulator's own."""
+    return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+
 def filtered(items: list[dict], *fields: str) -> list[dict]:
     for field in fields:
         if request.args.get(field):

@@ -6,13 +6,9 @@ from flask import Response, request
 
 from ...core.http import json_response
 from ...core.operations import Param
-from .http import ERR, PAGE, Http, page
+from .http import ERR, PAGE, Http, page, public
 
 QUESTION = Param("question", {"type": "integer", "minimum": 1}, "only the answers to this question (its index)")
-
-
-def public(item: dict) -> dict:
-    return {k: v for k, v in item.items() if not k.startswith("_")}
 
 
 def named_page(items: list[dict], key: str) -> dict:

@@ -16,7 +16,7 @@ from .constants import DEFAULT_PRESIGN, NAME
 from .poll_routes import add_poll_routes
 from .stream_routes import add_stream_routes
 from .template_routes import add_template_routes
-from .http import ERR, PAGE, Http, error_body, filtered, hms_error, page  # noqa: F401 - error_body is the platform's
+from .http import ERR, PAGE, Http, error_body, filtered, hms_error, page, public  # noqa: F401 - error_body is the platform's
 from .models import Hms
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
 
 def session_view(session: dict) -> dict:
     """A session as 100ms answers it: its live state (peer metadata and tracks, messages) is kept apart."""
-    return {k: v for k, v in session.items() if not k.startswith("_")}
+    return public(session)
 
 
 def room_view(room: dict) -> dict:

@@ -18,7 +18,6 @@ SCREENSHOT_STATUSES = ("joining_call", "in_waiting_room", "in_call_not_recording
 PERMISSION_SECONDS = 5  # how long the host takes to answer a recording-permission request
 
 
-
 class InCall:
     # -- chat ------------------------------------------------------------------------------
     def send_chat_message(self, bot_id: str, body: dict) -> dict:
