@@ -51,7 +51,11 @@ def served(tmp_path_factory):
 def schemathesis(base: str, document: str, examples: int, *extra: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory(prefix="meeting-emulator-schemathesis-") as scratch:  # whatever it writes
         return subprocess.run([SCHEMATHESIS, "--config-file", str(CONFIG), "--no-color", "run", f"{base}/{document}",
-                               "--checks", "all", "--max-examples", str(min(15, examples)), "--seed", "7", *extra],
+                               "--checks", "all", "--max-examples", str(min(15, examples)), "--seed", "7",
+                               # A connection reset seen once in CI on the control API's coverage phase
+                               # (not reproduced since): retried twice at the network level only; any
+                               # answer the server gives is still checked.
+                               "--request-retries", "2", *extra],
                               capture_output=True, text=True, timeout=300, cwd=scratch,
                               env={**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": scratch})
 
