@@ -18,3 +18,4 @@ def test_a_vendor_host_is_served_under_its_platform(emulator, hms):
     bots = requests.get("http://us-west-2.recall.ai/api/v1/bot/", headers={"Authorization": "Token rk-proxy"},
                         proxies=proxies, timeout=10)
     assert bots.status_code == 200 and bots.json()["results"] == []
+

@@ -18,10 +18,12 @@ SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # how a lone surrogate can
 def read_json(on_error: Callable[[str], ApiError], *, allow_empty: bool = False) -> Any:
     """The request body parsed as JSON, or the platform's error for a body that is not JSON."""
     raw = request.get_data(cache=True)
-    if not raw.strip():
+    if not raw:
         if allow_empty:
             return {}
         raise on_error("the request body is empty; a JSON object is required")
+    if not raw.strip():  # something was sent, and it is not JSON (a parser refuses it, as the vendors' do)
+        raise on_error("the request body is only whitespace; send a JSON object, or no body at all")
     mimetype = request.mimetype
     if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
         raise on_error(f'unsupported media type "{request.content_type}": send application/json')
