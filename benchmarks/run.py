@@ -256,9 +256,10 @@ def bench_journal(requests: int = 5000) -> None:
     noise of a throughput (5-10 %) is larger than the 5 % to be measured; a share is not moved by it."""
     from emulator import app as app_module
     from emulator.core import intercept
-    from emulator.core.engine import Config, Engine
+    from emulator.core.engine import Config
+    from emulator.app import new_engine
 
-    engine = Engine(Config(frozen=True))
+    engine = new_engine(Config(frozen=True))
     client = app_module.create_app(engine).test_client()
     auth = {"Authorization": "Token bench-key"}
     bot = client.post("/recall/api/v1/bot/", json={"meeting_url": "https://zoom.us/j/1"}, headers=auth).json
@@ -347,9 +348,10 @@ def bench_startup() -> None:
 
 
 def bench_reset() -> None:
-    from emulator.core.engine import Config, Engine
+    from emulator.core.engine import Config
+    from emulator.app import new_engine
 
-    engine = Engine(Config(frozen=True))
+    engine = new_engine(Config(frozen=True))
     times = []
     for _ in range(300):
         start = time.perf_counter()
@@ -361,11 +363,12 @@ def bench_reset() -> None:
 
 
 def bench_advance() -> None:
-    from emulator.core.engine import Config, Engine
+    from emulator.core.engine import Config
+    from emulator.app import new_engine
 
     figures = []
     for count in (1000, 10000):
-        engine = Engine(Config(frozen=True))
+        engine = new_engine(Config(frozen=True))
         engine.timeline.register("bench.touch", lambda p, e=engine: e.store.put("bench", p["id"], p))
         now = engine.clock.now()
         with engine.store.transaction():
@@ -383,12 +386,13 @@ def bench_advance() -> None:
 
 def bench_lookups() -> None:
     from emulator.app import create_app
-    from emulator.core.engine import Config, Engine
+    from emulator.core.engine import Config
+    from emulator.app import new_engine
 
     auth = {"Authorization": "Token bench-key"}
     results = {}
     for count in (100, 100000):
-        engine = Engine(Config(frozen=True))
+        engine = new_engine(Config(frozen=True))
         client = create_app(engine).test_client()
         bot = client.post("/recall/api/v1/bot/", json={"meeting_url": "https://zoom.us/j/1"}, headers=auth).json
         template = engine.store.get("recall.bot", bot["id"])
@@ -458,8 +462,9 @@ def bench_validate(megabytes: float) -> None:
 def bench_memory(bots: int) -> None:
     code = f"""
 import resource
-from emulator.core.engine import Config, Engine
-engine = Engine(Config(frozen=True))
+from emulator.core.engine import Config
+from emulator.app import new_engine
+engine = new_engine(Config(frozen=True))
 model = engine.models["recall"]
 for i in range({bots}):
     model.create({{"meeting_url": "https://zoom.us/j/1", "recording_config": {{"transcript": {{"provider": {{"recallai_streaming": {{}}}}}}}}}}, None)

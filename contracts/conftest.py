@@ -13,8 +13,8 @@ from typing import Iterator
 import pytest
 import requests
 
-from emulator.core.contract import Control, Target, contract_module, contract_platforms, hypothesis_without_traces
-from emulator.platforms import registered
+from emulator.core.contract import Control, Target, contract_module, hypothesis_without_traces
+from emulator.platforms import contract_platforms, registered
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis import checks as st_checks
 
-from emulator.core.contract import Target, contract_platforms
+from emulator.core.contract import Target
+from emulator.platforms import contract_platforms
 
 CHECKS = [
     st_checks.not_a_server_error,
@@ -27,9 +28,10 @@ def local_document(platform: str) -> dict:
     """The document the emulator generates from its routes: the contract for any target."""
     from emulator.app import create_app
     from emulator.core import openapi
-    from emulator.core.engine import Config, Engine
+    from emulator.core.engine import Config
+    from emulator.app import new_engine
 
-    engine = Engine(Config())
+    engine = new_engine(Config())
     try:
         return openapi.build(create_app(engine), engine, platform)
     finally:

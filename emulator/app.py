@@ -12,12 +12,13 @@ from werkzeug.routing import RequestRedirect, Rule
 
 from .control.routes import control_blueprint, health_body
 from .core import intercept, openapi
-from .core.engine import Engine
+from .core.engine import Config, Engine
 from .core.errors import ApiError
 from .core.http import json_response
 from .core.pathmap import PathMap
 from .core.vendorhost import VendorHosts
 from .dashboard.routes import dashboard_blueprint
+from .platforms import registered
 
 log = logging.getLogger(__name__)
 QUIET_PATHS = ("/_emulator/inbox/",)  # receiving a webhook must not wait on a catch-up
@@ -51,6 +52,13 @@ class EmulatorFlask(Flask):
         if isinstance(request.routing_exception, RequestRedirect):
             raise MissingSlash(request.routing_exception.new_url)
         super().raise_routing_exception(request)
+
+
+def new_engine(config: Config | None = None) -> Engine:
+    """An engine serving every registered platform, or those ``config.platforms`` names (unknown
+    names raise ValueError). The composition root: core never imports the platforms itself."""
+    config = config or Config()
+    return Engine(config, registered(config.platforms))
 
 
 def create_app(engine: Engine) -> Flask:

@@ -139,11 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_openapi(platform: str) -> int:
-    from .app import create_app
+    from .app import create_app, new_engine
     from .core import openapi
-    from .core.engine import Config, Engine
+    from .core.engine import Config
 
-    engine = Engine(Config())
+    engine = new_engine(Config())
     try:
         if platform != "emulator" and platform not in engine.platforms:
             raise UsageError(f"unknown platform {platform!r}; known: emulator, {', '.join(engine.platforms)}")
@@ -229,10 +229,10 @@ def check_state_path(state: str | None) -> None:
 
 
 def open_engine(config: "Config") -> "Engine":
-    from .core.engine import Engine
+    from .app import new_engine
 
     try:
-        engine = Engine(config)
+        engine = new_engine(config)
     except sqlite3.DatabaseError as exc:
         what = "is not a meeting-emulator state file" if "not a database" in str(exc) else "cannot be used"
         raise UsageError(f"--state {config.state}: {what} (SQLite: {exc}); give another path") from None
@@ -285,8 +285,7 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
 
     from waitress import create_server
 
-    from .app import create_app
-    from .core.engine import Engine
+    from .app import create_app, new_engine
 
     try:
         listener = socket.create_server((args.host, args.port), backlog=1024, reuse_port=False)
@@ -300,7 +299,7 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
         if pid == 0:  # a worker: its own engine on the shared file, its own threads
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers
             config.shared = True
-            engine = Engine(config)
+            engine = new_engine(config)
             server = create_server(create_app(engine), sockets=[listener], threads=args.threads,
                                    ident="meeting-emulator")
             engine.start_ticker()

@@ -119,7 +119,7 @@ def run(platforms: list[str] | None, base_url: str | None, api_key: str | None, 
         print("the contract suite needs its extras: pip install 'meeting-emulator[contract]'", file=sys.stderr)
         return 2
 
-    from .core.contract import contract_platforms
+    from .platforms import contract_platforms
 
     try:
         names = [p.name for p in contract_platforms(platforms)]

@@ -117,10 +117,10 @@ def emulator_server() -> Iterator[EmulatorHandle]:
     """One emulator server for the whole test session, on a free loopback port."""
     from waitress import create_server
 
-    from .app import create_app
-    from .core.engine import Config, Engine
+    from .app import create_app, new_engine
+    from .core.engine import Config
 
-    engine = Engine(Config(frozen=True))
+    engine = new_engine(Config(frozen=True))
     server = create_server(create_app(engine), host="127.0.0.1", port=0, threads=16, ident="meeting-emulator")
     base_url = f"http://127.0.0.1:{server.effective_port}"
     engine.config.public_url = base_url

@@ -10,8 +10,8 @@ import re
 import pytest
 import requests
 
-from emulator.app import create_app
-from emulator.core.engine import Config, Engine
+from emulator.app import create_app, new_engine
+from emulator.core.engine import Config
 from emulator.dashboard.routes import parse_duration
 from emulator.dashboard.state import links
 
@@ -233,7 +233,7 @@ def test_the_requests_section_shows_the_journal(emulator, recall):
 
 
 def test_no_control_serves_only_the_apis_and_health(tmp_path):
-    engine = Engine(Config(frozen=True, control=False))
+    engine = new_engine(Config(frozen=True, control=False))
     try:
         client = create_app(engine).test_client()
         assert client.get("/_emulator/health").json["status"] == "ok"

@@ -1,6 +1,6 @@
 """Same seed and same calls give the same ids and the same words."""
-from emulator.app import create_app
-from emulator.core.engine import Config, Engine
+from emulator.app import create_app, new_engine
+from emulator.core.engine import Config
 
 from helpers import ORG_KEY
 
@@ -8,7 +8,7 @@ AUTH = {"Authorization": f"Organisation {ORG_KEY}"}
 
 
 def scripted_run(seed):
-    engine = Engine(Config(seed=seed, frozen=True))
+    engine = new_engine(Config(seed=seed, frozen=True))
     engine.clock.freeze(at=1_800_000_000)
     client = create_app(engine).test_client()
     space = client.post("/lessonspace/v2/spaces/launch/", json={"id": "d", "transcribe": True}, headers=AUTH).json

@@ -5,12 +5,12 @@ import uuid
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import IntegerConverter, UUIDConverter
 
-from emulator.app import LazyBuildRule, create_app
-from emulator.core.engine import Config, Engine
+from emulator.app import LazyBuildRule, create_app, new_engine
+from emulator.core.engine import Config
 
 
 def test_every_rule_builds_as_werkzeug_would():
-    app = create_app(Engine(Config(frozen=True)))
+    app = create_app(new_engine(Config(frozen=True)))
     rules = list(app.url_map.iter_rules())
     assert len(rules) > 200 and all(isinstance(rule, LazyBuildRule) for rule in rules)
     for rule in rules:

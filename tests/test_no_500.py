@@ -5,13 +5,13 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator.app import create_app
+from emulator.app import create_app, new_engine
 from emulator.core import openapi
-from emulator.core.engine import Config, Engine
+from emulator.core.engine import Config
 from emulator.platforms import registered
 from helpers import hms_token
 
-_engine = Engine(Config())
+_engine = new_engine(Config())
 DOCUMENTS = {p.name: openapi.build(create_app(_engine), _engine, p.name) for p in registered()}
 CONTROL = openapi.build(create_app(_engine), _engine, None)
 _engine.close()

@@ -9,7 +9,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from emulator.core.engine import Config, Engine
+from emulator.core.engine import Config
+from emulator.app import new_engine
 
 from helpers import LessonspaceClient, RecallClient
 
@@ -71,11 +72,11 @@ def _with(url, **changes):
 def test_links_are_signed_with_a_random_key_kept_in_the_state(tmp_path):
     """The key is not derived from the seed (anyone could forge links); it survives a restart."""
     state = str(tmp_path / "state.sqlite3")
-    first = Engine(Config(state=state))
+    first = new_engine(Config(state=state))
     key = first.links.secret
     first.close()
-    again = Engine(Config(state=state))
-    other = Engine(Config())
+    again = new_engine(Config(state=state))
+    other = new_engine(Config())
     try:
         assert again.links.secret == key and other.links.secret != key
         assert key != hashlib.sha256(b"links:0").digest()

@@ -91,13 +91,6 @@ def contract_module(platform: Any) -> ModuleType | None:
     return importlib.import_module(platform.contract) if platform.contract else None
 
 
-def contract_platforms(names: list[str] | None) -> list:
-    """The registered platforms (or those named) that have a contract."""
-    from ..platforms import registered
-
-    return [p for p in registered(names) if p.contract]
-
-
 def link_expiry_check(target: Target, url: str, minted: float, lifetime: int, replaced: bool = False) -> None:
     """A download link answers 200 while ``now < minted + lifetime`` (404 once its content was
     replaced) and 403 from that instant on, as S3 does."""

@@ -46,12 +46,11 @@ class Config:
 
 
 class Engine:
-    def __init__(self, config: Config | None = None, platforms: list[Platform] | None = None) -> None:
-        from ..platforms import registered  # late: platforms import core
-
-        self.config = config or Config()
-        chosen = platforms if platforms is not None else registered(self.config.platforms)
-        self.platforms: dict[str, Platform] = {p.name: p for p in chosen}
+    def __init__(self, config: Config, platforms: list[Platform]) -> None:
+        """``platforms`` come from whoever composes the emulator (``emulator.app.new_engine``): core
+        never imports the platforms it serves."""
+        self.config = config
+        self.platforms: dict[str, Platform] = {p.name: p for p in platforms}
         self._reset_hooks: list[Callable[[], None]] = []
         self._settings: dict[str, dict[str, Any]] = {}  # platform settings as last read from the store
         self.store = Store(self.config.state)

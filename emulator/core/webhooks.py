@@ -1,72 +1,34 @@
-"""Webhook delivery: one dispatcher, per-platform signing and retry policies.
+"""Webhook delivery: one dispatcher, per-platform signing and retry policies (webhook_policy.py).
 
 ``enqueue`` records a delivery and schedules its first attempt on the timeline. When the attempt
 falls due it is logged (so an attempt cut off by a crash is still in the log) and POSTed for real
-from one asyncio loop, each attempt its own task: a slow or dead receiver holds nothing but its
-own attempt, and the platform's timeout is a deadline for the whole attempt, not for each read.
-On failure the next attempt is scheduled on the emulator's clock by the policy, so moving the
+by the poster (webhook_http.py), each attempt its own task on one asyncio loop. On failure the next attempt is scheduled on the emulator's clock by the policy, so moving the
 clock delivers the retries. Signatures are stamped with transport time (``clock.transport_now``).
 """
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import hashlib
-import hmac
 import json
 import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any
 
-if TYPE_CHECKING:
-    import httpx
-
-from .clock import Clock, iso, transport_now
+from .clock import Clock, iso
 from .ids import Ids
 from .store import Store
 from .timeline import Timeline
+from .webhook_http import Poster
+from .webhook_policy import RetryPolicy, Signer, Verifier, hex_hmac, hex_hmac_verifier
+
+__all__ = ["Dispatcher", "RetryPolicy", "Signer", "Verifier", "hex_hmac", "hex_hmac_verifier"]
 
 log = logging.getLogger(__name__)
 SEND_ACTION = "webhooks.send"
-Signer = Callable[[dict, float], dict]  # (delivery, transport time of the attempt) -> extra headers
-# (delivery, headers an attempt carried) -> None when its signature holds, else what is wrong
-Verifier = Callable[[dict, dict], "str | None"]
 IN_FLIGHT = "in flight"
 INTERRUPTED = "interrupted: the emulator stopped during this attempt; it was sent again after the restart"
-
-
-def hex_hmac(secret: str, body: str) -> str:
-    """Hex HMAC-SHA256 of a raw body: the signature Lessonspace and MeetStream send."""
-    return hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
-
-
-def hex_hmac_verifier(header: str) -> Verifier:
-    """The receiver's check of a ``hex_hmac`` signature carried in ``header``."""
-    def verify(delivery: dict, headers: dict) -> str | None:
-        given = {k.lower(): v for k, v in headers.items()}.get(header.lower())
-        if not given:
-            return f"no {header} header"
-        if hmac.compare_digest(given, hex_hmac(delivery["secret"], delivery["body"])):
-            return None
-        return f"{header} does not match the body signed with the secret"
-    return verify
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How a platform delivers: the pauses between attempts, the timeout, and the signature."""
-
-    delays: tuple[float, ...] = ()  # seconds to wait before attempt 2, 3, ...
-    timeout: float = 30.0
-    sign: Signer | None = None
-    verify: Verifier | None = None  # checks a signature the way a receiver would (for the dashboard)
-    accepted: Callable[[int], bool] = lambda status: 200 <= status < 300  # what counts as delivered
-
-    @property
-    def max_attempts(self) -> int:
-        return len(self.delays) + 1
 
 
 @dataclass
@@ -86,11 +48,7 @@ class Dispatcher:
         self._timeouts: dict[str, float] = {}
         self._in_flight = _InFlight()
         self._queues: dict[str, list[tuple[str, float]]] = {}  # order key -> attempts waiting their turn
-        self._posts: set[asyncio.Task] = set()  # HTTP requests under way (cut_off cancels them)
-        self._cut: dict[asyncio.Task, str] = {}  # why each cancelled request was cut off (loop thread only)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._loop_ready = threading.Lock()
-        self._client: httpx.AsyncClient | None = None
+        self._poster = Poster()
         self._held: dict[str, list[str]] = {}  # platform -> deliveries a reorder fault holds back
         self.faults: Any = None  # the engine's fault rules (core.faults.Faults), when there are any
         timeline.register(SEND_ACTION, self._due)
@@ -243,40 +201,14 @@ class Dispatcher:
                 "manual": bool(delivery.get("resending"))})
 
     def _submit(self, delivery_id: str, seq: int, at: float, key: str | None) -> None:
-        loop = self._running_loop()
-        loop.call_soon_threadsafe(lambda: loop.create_task(self._attempt(delivery_id, seq, at, key)))
-
-    # -- sending ---------------------------------------------------------------------------
-    def _running_loop(self) -> asyncio.AbstractEventLoop:
-        with self._loop_ready:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                started = threading.Event()
-
-                def run() -> None:
-                    import httpx  # here, not at import: it is slow to import and serve starts fast
-
-                    asyncio.set_event_loop(loop)
-                    # No pool limit: a limit would let hanging receivers queue everyone else's attempts.
-                    # timeout=None: the policy's deadline (asyncio.timeout in _post) is the only one; httpx's
-                    # default 5 s read timeout would cut Recall's 15 s and 100ms's 30 s short
-                    self._client = httpx.AsyncClient(
-                        limits=httpx.Limits(max_connections=None, max_keepalive_connections=32),
-                        follow_redirects=False, trust_env=False, timeout=None)
-                    loop.call_soon(started.set)
-                    loop.run_forever()
-
-                threading.Thread(target=run, name="webhook-loop", daemon=True).start()
-                started.wait()
-                self._loop = loop
-            return self._loop
+        self._poster.submit(self._attempt(delivery_id, seq, at, key))
 
     async def _attempt(self, delivery_id: str, seq: int, at: float, key: str | None) -> None:
         try:
             delivery = await asyncio.to_thread(self._store.get_delivery, delivery_id)
             if delivery is not None:
                 policy = self.policy(delivery.get("policy") or delivery["platform"])
-                attempt = await self._post(delivery, policy)
+                attempt = await self._poster.post(delivery, policy)
                 await asyncio.to_thread(self._record, delivery_id, seq, at, policy, attempt)
         except Exception:
             log.exception("webhook delivery %s crashed", delivery_id)
@@ -286,38 +218,6 @@ class Dispatcher:
                 self._in_flight.count -= 1
                 self._in_flight.finished += 1
                 self._in_flight.changed.notify_all()
-
-    async def _post(self, delivery: dict, policy: RetryPolicy) -> dict:
-        import httpx
-
-        headers = dict(delivery["headers"])
-        if policy.sign:
-            headers.update(policy.sign(delivery, transport_now()))
-        attempt: dict = {"request_headers": headers, "status_code": None, "error": None, "response_body": None}
-        started = time.monotonic()
-        request = asyncio.ensure_future(self._client.post(delivery["url"], content=delivery["body"].encode(),
-                                                          headers=headers))
-        self._posts.add(request)
-        try:
-            async with asyncio.timeout(policy.timeout):
-                answer = await request
-            attempt["status_code"] = answer.status_code
-            attempt["response_body"] = answer.text[:2000]
-            if not policy.accepted(answer.status_code):
-                attempt["error"] = f"receiver answered {answer.status_code}"
-        except TimeoutError:
-            attempt["error"] = f"timed out after {policy.timeout:g} s"
-        except asyncio.CancelledError:
-            if not request.cancelled():  # the loop itself is stopping
-                raise
-            attempt["error"] = self._cut.pop(request, "cancelled")
-        except httpx.HTTPError as exc:
-            attempt["error"] = f"{_error_kind(exc)}: {exc or type(exc).__name__}"
-        finally:
-            self._posts.discard(request)
-            self._cut.pop(request, None)
-        attempt["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
-        return attempt
 
     def _record(self, delivery_id: str, seq: int, at: float, policy: RetryPolicy, outcome: dict) -> None:
         ok = outcome["error"] is None
@@ -386,15 +286,7 @@ class Dispatcher:
 
     def cut_off(self, reason: str) -> None:
         """End every HTTP request under way now; each is recorded as failed with ``reason``."""
-        loop = self._loop
-        if loop is None:
-            return
-        def cancel() -> None:  # in the loop thread, so each request keeps the reason it was cut for
-            for request in list(self._posts):
-                if request.cancel():
-                    self._cut[request] = reason
-
-        loop.call_soon_threadsafe(cancel)
+        self._poster.cut_off(reason)
 
     # -- waiting ---------------------------------------------------------------------------
     def idle(self) -> bool:
@@ -491,25 +383,4 @@ class Dispatcher:
         return [self.public(delivery) for delivery in self._store.deliveries(platform)]
 
     def shutdown(self) -> None:
-        loop = self._loop
-        if loop is None:
-            return
-
-        async def stop() -> None:
-            if self._client is not None:
-                await self._client.aclose()
-            loop.stop()
-
-        asyncio.run_coroutine_threadsafe(stop(), loop)
-        self._loop = None
-
-
-def _error_kind(exc: "httpx.HTTPError") -> str:
-    """The kind of failure in plain words: what a person reading the log needs first."""
-    import httpx
-
-    if isinstance(exc, httpx.ConnectError):
-        return "ConnectionError"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return "ProtocolError"
-    return type(exc).__name__
+        self._poster.shutdown()

@@ -26,3 +26,8 @@ def registered(names: list[str] | None = None) -> list[Platform]:
     if unknown:
         raise ValueError(f"unknown platform(s): {', '.join(unknown)}; known: {', '.join(known)}")
     return [known[n] for n in names]
+
+
+def contract_platforms(names: list[str] | None) -> list[Platform]:
+    """The registered platforms (or those named) that have a contract."""
+    return [p for p in registered(names) if p.contract]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import jwt
 from flask import Blueprint, Response, request
 
-from ...control.routes import control_body, control_error, platform_control
+from ...core.control import control_body, control_error, platform_control
 from ...core.clock import transport_now
 from ...core.http import json_response
 from ...core.operations import Param, operation

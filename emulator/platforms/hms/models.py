@@ -4,8 +4,9 @@ and external streams (streams.py), analytics (analytics.py) and recording assets
 (assets.py); here the shared plumbing and webhooks. No HTTP here."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ...core.model import PlatformModel
 from ...core.webhooks import RetryPolicy
 from .active_rooms import ActiveRooms
 from .analytics import RECORDED, Analytics
@@ -29,20 +30,14 @@ RETRY_POLICY = RetryPolicy(delays=(1, 3, 10), timeout=30, accepted=lambda status
 
 
 class Hms(Analytics, Templates, Rooms, RoomCodes, StreamKeys, Sessions, ActiveRooms, Polls, Recordings, Sfu,
-          Streams, Assets):
+          Streams, Assets, PlatformModel):
+    NAME, SETTINGS = NAME, SETTINGS
+
     def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
-        self.store = engine.store
-        self.clock = engine.clock
+        super().__init__(engine)
         self.customer_id, self.app_id, self.template_id = (fixed_object_id(engine.config.seed, kind)
                                                            for kind in ("customer", "app", "template"))
         engine.webhooks.register_policy(NAME, RETRY_POLICY)
-        for action in ("running", "stopped", "completed", "transcribed", "auto_stop", "peer_leave", "stream_running",
-                       "stream_stopped", "stream_completed", "stream_auto_stop", "poll_stop"):
-            engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"), self._recover)
-
-    def setting(self, name: str) -> Any:
-        return self.engine.setting(NAME, name, SETTINGS[name])
 
     def _uuid(self) -> str:
         return self.engine.ids.uuid(f"{NAME}.uuid")

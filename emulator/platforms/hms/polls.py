@@ -9,7 +9,8 @@ import copy
 
 from ...core.clock import iso, parse_iso
 from ...core.errors import Conflict, Invalid, NotFound
-from .constants import NAME, POLL, POLL_RESPONSE, POLL_RUN
+from ...core.model import due
+from .constants import POLL, POLL_RESPONSE, POLL_RUN
 
 POLL_DEFAULTS = {"title": "", "duration": 0, "anonymous": False, "mode": "userid", "type": "poll", "start": "auto"}
 QUESTION_DEFAULTS = {"text": "", "format": "text", "type": "single-choice", "skippable": True, "duration": 0,
@@ -116,7 +117,7 @@ class Polls:
                "unique_participants": 0}
         self.store.put(POLL_RUN, run["id"], run, poll["id"])
         if poll["duration"]:
-            self.engine.timeline.after(poll["duration"], f"{NAME}.poll_stop", {"run": run["id"]})
+            self.after(poll["duration"], "poll_stop", {"run": run["id"]})
         return run
 
     def stop_poll(self, session_id: str, poll_id: str) -> dict:
@@ -127,6 +128,7 @@ class Polls:
                 raise Conflict(f"poll {poll_id} is not running in session {session_id}")
             return self._stop_run(run)
 
+    @due("poll_stop")
     def _on_poll_stop(self, payload: dict) -> None:
         run = self.store.get(POLL_RUN, payload["run"])
         if run and run["stopped_at"] is None:

@@ -9,6 +9,7 @@ from ...core.clock import iso, parse_iso
 from ...core.content import Room, Segment, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
+from ...core.model import due
 from . import files
 from .constants import ACTIVE, ASSET, NAME, RECORDER, RECORDING, SESSION, STREAM
 
@@ -55,7 +56,7 @@ class Recordings:
                       "transcription_id": None, "transcription_assets": {}},
             }
             self.store.put(RECORDING, recording_id, recording, room_id)
-            self.engine.timeline.after(self.setting("starting_seconds"), f"{NAME}.running", {"recording": recording_id})
+            self.after(self.setting("starting_seconds"), "running", {"recording": recording_id})
             return recording
 
     def recording(self, recording_id: str) -> dict:
@@ -91,7 +92,7 @@ class Recordings:
             recording["_"]["paused_at"] = None
         recording.update(status="stopping", updated_at=iso(now))
         self.store.put(RECORDING, recording["id"], recording, recording["room_id"])
-        self.engine.timeline.after(self.setting("stopping_seconds"), f"{NAME}.stopped", {"recording": recording["id"]})
+        self.after(self.setting("stopping_seconds"), "stopped", {"recording": recording["id"]})
         return recording
 
     def pause(self, room_id: str, pause: bool) -> dict:
@@ -141,6 +142,7 @@ class Recordings:
             "error_type": error_type, "duration": self._duration(recording, now)})
         return recording
 
+    @due("running")
     def _on_running(self, payload: dict) -> None:
         recording = self.store.get(RECORDING, payload["recording"])
         if recording is None or recording["status"] != "starting":
@@ -149,13 +151,14 @@ class Recordings:
         recording.update(status="running", started_at=iso(now), updated_at=iso(now))
         self.store.put(RECORDING, recording["id"], recording, recording["room_id"])
         self._notify(recording, "beam.started.success", self._beam_fields(recording, "Started"))
-        self.engine.timeline.after(self.room_max_duration(self.room(recording["room_id"])), f"{NAME}.auto_stop",
+        self.after(self.room_max_duration(self.room(recording["room_id"])), "auto_stop",
                                    {"recording": recording["id"], "reason": "max duration reached"})
         session = self.store.get(SESSION, recording["session_id"])
         if not self._people_in(session):  # everyone left while it was starting
-            self.engine.timeline.after(self.setting("last_peer_left_seconds"), f"{NAME}.auto_stop",
+            self.after(self.setting("last_peer_left_seconds"), "auto_stop",
                                        {"recording": recording["id"], "reason": "last peer left"})
 
+    @due("auto_stop")
     def _on_auto_stop(self, payload: dict) -> None:
         recording = self.store.get(RECORDING, payload["recording"])
         if recording is None or recording["status"] not in ACTIVE:
@@ -166,6 +169,7 @@ class Recordings:
                 return  # someone came back
         self._stop(recording, payload["reason"])
 
+    @due("stopped")
     def _on_stopped(self, payload: dict) -> None:
         recording = self.store.get(RECORDING, payload["recording"])
         if recording is None or recording["status"] != "stopping":
@@ -177,7 +181,7 @@ class Recordings:
         self._notify(recording, "beam.stopped.success", {
             **self._beam_fields(recording, "Stopped"), "duration": self._duration(recording),
             "reason": recording["_"]["reason"]})
-        self.engine.timeline.after(self.setting("post_processing_seconds"), f"{NAME}.completed",
+        self.after(self.setting("post_processing_seconds"), "completed",
                                    {"recording": recording["id"]})
 
     def _recorder_leaves(self, recording: dict) -> None:
@@ -194,6 +198,7 @@ class Recordings:
         end = recording["_"]["stop_requested"] if until is None else until
         return max(0, int(round(end - parse_iso(recording["started_at"]) - recording["_"]["paused_total"])))
 
+    @due("completed")
     def _on_completed(self, payload: dict) -> None:
         recording = self.store.get(RECORDING, payload["recording"])
         if recording is None or recording["status"] != "post_processing":
@@ -245,8 +250,9 @@ class Recordings:
         self._notify(recording, "transcription.started.success", {
             **self._transcription_fields(recording, duration), **{f"{n}_asset_id": i for n, i in assets.items()}})
         delay = max(self.setting("transcription_min_seconds"), 0.2 * duration)
-        self.engine.timeline.after(delay, f"{NAME}.transcribed", {"recording": recording["id"]})
+        self.after(delay, "transcribed", {"recording": recording["id"]})
 
+    @due("transcribed")
     def _on_transcribed(self, payload: dict) -> None:
         recording = self._job(payload["recording"])
         if recording is None or recording["_"].get("transcribed") or recording["_"].get("transcription_failed"):

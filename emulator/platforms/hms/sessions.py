@@ -7,7 +7,8 @@ from typing import Any
 from ...core.clock import iso, parse_iso
 from ...core.content import person_name
 from ...core.errors import Conflict, NotFound
-from .constants import ACTIVE, NAME, RECORDER, RECORDING, ROOM, SESSION, STREAM
+from ...core.model import due
+from .constants import ACTIVE, RECORDER, RECORDING, ROOM, SESSION, STREAM
 
 
 class Sessions:
@@ -24,7 +25,7 @@ class Sessions:
                 spec = person if isinstance(person, dict) else {"name": person}
                 peer = self._join(session, spec["name"], spec.get("role") or ("host" if i == 0 else "guest"),
                                   spec.get("user_id"))
-                self.engine.timeline.after(stay, f"{NAME}.peer_leave", {"session": session["id"], "peer": peer})
+                self.after(stay, "peer_leave", {"session": session["id"], "peer": peer})
             return self.store.get(SESSION, session["id"])
 
     def _new_session(self, room_id: str) -> dict:
@@ -94,6 +95,7 @@ class Sessions:
             self._track_events(session, peer_id, "track.update.success", (kind,))
             return self.store.put(SESSION, session_id, session, session["room_id"])
 
+    @due("peer_leave")
     def _on_peer_leave(self, payload: dict) -> None:
         session = self.store.get(SESSION, payload["session"])
         if session is None or session["peers"].get(payload["peer"], {}).get("left_at", "gone") is not None:
@@ -115,11 +117,11 @@ class Sessions:
             wait = self.setting("last_peer_left_seconds")
             for recording in self.store.find(RECORDING, session["room_id"]):
                 if recording["session_id"] == session["id"] and recording["status"] in ACTIVE:
-                    self.engine.timeline.after(wait, f"{NAME}.auto_stop",
+                    self.after(wait, "auto_stop",
                                                {"recording": recording["id"], "reason": "last peer left"})
             for stream in self.store.find(STREAM, session["room_id"]):
                 if stream["session_id"] == session["id"] and stream["status"] in ACTIVE:
-                    self.engine.timeline.after(wait, f"{NAME}.stream_auto_stop",
+                    self.after(wait, "stream_auto_stop",
                                                {"stream": stream["id"], "reason": "last peer left"})
             self._close_if_empty(session)
 

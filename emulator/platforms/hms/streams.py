@@ -9,6 +9,7 @@ from __future__ import annotations
 from ...core.clock import iso, parse_iso
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
+from ...core.model import due
 from .constants import NAME, RECORDER, SESSION, STREAM
 
 LIVE, EXTERNAL = "live_stream", "external_stream"
@@ -52,7 +53,7 @@ class Streams:
                 stream["recording"] = bool(body.get("recording"))
                 stream["resolution"] = body.get("resolution") or {"width": 1280, "height": 720}
             self.store.put(STREAM, stream_id, stream, room_id)
-            self.engine.timeline.after(self.setting("starting_seconds"), f"{NAME}.stream_running", {"stream": stream_id})
+            self.after(self.setting("starting_seconds"), "stream_running", {"stream": stream_id})
             return stream
 
     def stream(self, kind: str, stream_id: str) -> dict:
@@ -88,7 +89,7 @@ class Streams:
             stream["_"]["paused_at"] = None
         stream.update(status="stopping", updated_at=iso(now))
         self.store.put(STREAM, stream["id"], stream, stream["room_id"])
-        self.engine.timeline.after(self.setting("stopping_seconds"), f"{NAME}.stream_stopped", {"stream": stream["id"]})
+        self.after(self.setting("stopping_seconds"), "stream_stopped", {"stream": stream["id"]})
         return stream
 
     def pause_stream_recording(self, stream_id: str, pause: bool) -> dict:
@@ -132,6 +133,7 @@ class Streams:
             return self._fail_stream(stream, error_type, message or error_type.replace("_", " ").lower())
 
     # -- the clock -------------------------------------------------------------------------
+    @due("stream_running")
     def _on_stream_running(self, payload: dict) -> None:
         stream = self.store.get(STREAM, payload["stream"])
         if stream is None or stream["status"] != "starting":
@@ -145,9 +147,10 @@ class Streams:
                 "url": stream["playback"]["url"], "started_at": now})
         else:
             self._notify_room(stream["room_id"], "beam.started.success", self._stream_fields(stream, "Started"))
-        self.engine.timeline.after(self.room_max_duration(self.room(stream["room_id"])), f"{NAME}.stream_auto_stop",
+        self.after(self.room_max_duration(self.room(stream["room_id"])), "stream_auto_stop",
                                    {"stream": stream["id"]})
 
+    @due("stream_auto_stop")
     def _on_stream_auto_stop(self, payload: dict) -> None:
         stream = self.store.get(STREAM, payload["stream"])
         if stream is None or stream["status"] not in ACTIVE:
@@ -157,6 +160,7 @@ class Streams:
             return  # someone came back
         self._stop_stream(stream, reason)
 
+    @due("stream_stopped")
     def _on_stream_stopped(self, payload: dict) -> None:
         stream = self.store.get(STREAM, payload["stream"])
         if stream is None or stream["status"] != "stopping":
@@ -176,9 +180,10 @@ class Streams:
             self._notify_room(stream["room_id"], "beam.stopped.success", {
                 **self._stream_fields(stream, "Stopped"), "duration": duration, "reason": stream["_"]["reason"]})
         if recorded:
-            self.engine.timeline.after(self.setting("post_processing_seconds"), f"{NAME}.stream_completed",
+            self.after(self.setting("post_processing_seconds"), "stream_completed",
                                        {"stream": stream["id"]})
 
+    @due("stream_completed")
     def _on_stream_completed(self, payload: dict) -> None:
         """The recording of a stream is ready: a VOD (live) or composite (RTMP) asset."""
         stream = self.store.get(STREAM, payload["stream"])

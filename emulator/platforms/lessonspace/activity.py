@@ -110,7 +110,7 @@ class Activity:
             if admit:
                 guest = self.model._fake_user(space, knock["name"], "student", self.engine.config.seed)
                 self.model._add_participant(space, session, guest)
-                self.engine.timeline.after(self.model.setting("join_stay_seconds"), f"{NAME}.user_leave",
+                self.model.after(self.model.setting("join_stay_seconds"), "user_leave",
                                            {"session": knock["session"], "user": guest["id"]})
             return _public(knock)
 

@@ -12,6 +12,7 @@ from ...core.content import Room, company_name, person_name, speech
 from ...core.errors import Conflict, Forbidden, Invalid, NotFound
 from ...core.ids import stable_int
 from ...core.webhooks import RetryPolicy, hex_hmac, hex_hmac_verifier
+from ...core.model import PlatformModel, due
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -48,17 +49,12 @@ RETRY_POLICY = RetryPolicy(delays=(10, 20, 40, 80), timeout=30, sign=sign,
                            verify=hex_hmac_verifier("x-webhook-signature"))
 
 
-class Lessonspace:
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
-        self.store = engine.store
-        self.clock = engine.clock
-        engine.timeline.register(f"{NAME}.user_leave", self._on_user_leave, self._recover_session)
-        engine.timeline.register(f"{NAME}.transcription_ready", self._on_transcription_ready, self._recover_session)
-        engine.webhooks.register_policy(NAME, RETRY_POLICY)
+class Lessonspace(PlatformModel):
+    NAME, SETTINGS = NAME, SETTINGS
 
-    def setting(self, name: str) -> Any:
-        return self.engine.setting(NAME, name, SETTINGS[name])
+    def __init__(self, engine: "Engine") -> None:
+        super().__init__(engine)
+        engine.webhooks.register_policy(NAME, RETRY_POLICY)
 
     # -- organisations ---------------------------------------------------------------------
     def organisation(self, api_key: str) -> dict:
@@ -207,7 +203,7 @@ class Lessonspace:
                     "email": None, "role": claims.get("role")}
             session = self._active_session(space) or self._start_session(space, None)
             self._add_participant(space, session, user)
-            self.engine.timeline.after(self.setting("join_stay_seconds"), f"{NAME}.user_leave",
+            self.after(self.setting("join_stay_seconds"), "user_leave",
                                        {"session": session["uuid"], "user": user["id"]})
         return session
 
@@ -241,7 +237,7 @@ class Lessonspace:
             self.store.put(SESSION, session["uuid"], session, str(space["org_id"]))
             for user in users:
                 self._add_participant(space, session, user)
-                self.engine.timeline.after(duration, f"{NAME}.user_leave",
+                self.after(duration, "user_leave",
                                            {"session": session["uuid"], "user": user["id"]})
             return self.store.get(SESSION, session["uuid"])
 
@@ -308,6 +304,7 @@ class Lessonspace:
         self.store.put(SESSION, session["uuid"], session, str(space["org_id"]))
         self._notify(space, "user", "join", self._event_body("user.join", space, session, user))
 
+    @due("user_leave", recover="_recover_session")
     def _on_user_leave(self, payload: dict) -> None:
         session = self.store.get(SESSION, payload["session"])
         if session is None or session["end"] is not None:
@@ -356,8 +353,8 @@ class Lessonspace:
         self.store.put(SESSION, session["uuid"], session, str(session["org_id"]))
         self._notify(space, "session", "end", self._event_body("session.end", space, session))
         if session["transcription"]["status"] == "processing":
-            self.engine.timeline.after(self.setting("transcription_delay_seconds"),
-                                       f"{NAME}.transcription_ready", {"session": session["uuid"]})
+            self.after(self.setting("transcription_delay_seconds"), "transcription_ready",
+                       {"session": session["uuid"]})
 
     def _transcription_decision(self, space: dict, session: dict) -> dict:
         """Decided as the session ends: the flag then, AV on, long enough, at least two unique users."""
@@ -379,6 +376,7 @@ class Lessonspace:
             status, detail = "processing", "The transcript is still being processed."
         return {"requested": requested, "status": status, "detail": detail, "finished_at": None}
 
+    @due("transcription_ready", recover="_recover_session")
     def _on_transcription_ready(self, payload: dict) -> None:
         session = self.store.get(SESSION, payload["session"])
         if session is None or session["transcription"]["status"] != "processing":

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from ...core.clock import iso, parse_iso
 from ...core.content import person_name
 from ...core.errors import Conflict, Invalid, NotFound
+from ...core.model import due
 from .constants import (ACTIVE, AGENT, BOT, IDEMPOTENCY, IN_CALL, LEAVE_DEFAULTS, LIVE_ONLY, NAME, RETENTION_DEFAULT,
                         STOPS, STREAMING, TRANSCRIPT)
 
@@ -95,7 +96,7 @@ class Bots:
 
     def _start(self, bot: dict) -> None:
         if bot["join_at"]:
-            self.engine.timeline.at(bot["join_at"], f"{NAME}.join", {"bot": bot["bot_id"], "at": bot["join_at"]})
+            self.at(bot["join_at"], "join", {"bot": bot["bot_id"], "at": bot["join_at"]})
         else:
             self._on_join({"bot": bot["bot_id"]})
 
@@ -128,6 +129,7 @@ class Bots:
     def _mark(self, bot: dict, step: str) -> None:
         bot["timeline"].setdefault(step, self.clock.now())
 
+    @due("join")
     def _on_join(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["status"] not in ("Scheduled", "Joining"):
@@ -141,10 +143,10 @@ class Bots:
         wait = self.setting("waiting_room_seconds")
         join = self.setting("join_seconds")
         if wait > 0:
-            self._after(join, "not_allowed" if wait >= bot["leave"]["waiting_room_timeout"] else "admitted",
+            self.after(join, "not_allowed" if wait >= bot["leave"]["waiting_room_timeout"] else "admitted",
                         {"bot": bot["bot_id"], "waiting_room": True})
         else:
-            self._after(join, "admitted", {"bot": bot["bot_id"]})
+            self.after(join, "admitted", {"bot": bot["bot_id"]})
 
     def _waiting_room(self, bot: dict) -> None:
         bot["status"] = "InWaitingRoom"
@@ -152,13 +154,14 @@ class Bots:
         self._save(bot)
         self._lifecycle(bot, "bot.in_waiting_room", "InWaitingRoom", "Bot is waiting to be admitted")
 
+    @due("admitted")
     def _on_admitted(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["status"] not in ("Joining", "InWaitingRoom"):
             return
         if payload.get("waiting_room") and bot["status"] == "Joining":  # first it lands in the waiting room
             self._waiting_room(bot)
-            self._after(self.setting("waiting_room_seconds"), "admitted", {"bot": bot["bot_id"]})
+            self.after(self.setting("waiting_room_seconds"), "admitted", {"bot": bot["bot_id"]})
             return
         bot["status"] = "InMeeting"
         self._mark(bot, "InMeeting")
@@ -171,20 +174,22 @@ class Bots:
                       "joined": self.clock.now(), "left": None}
             bot["participants"].append(person)
             self._participant_event(bot, "join", person)
-            self._after(self.setting("meeting_seconds"), "participant_leave", {"bot": bot["bot_id"], "id": person["id"]})
+            self.after(self.setting("meeting_seconds"), "participant_leave", {"bot": bot["bot_id"], "id": person["id"]})
         self._save(bot)
-        self._after(2, "recording", {"bot": bot["bot_id"]})
+        self.after(2, "recording", {"bot": bot["bot_id"]})
 
+    @due("not_allowed")
     def _on_not_allowed(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["status"] not in ("Joining", "InWaitingRoom"):
             return
         if bot["status"] == "Joining":
             self._waiting_room(bot)
-            self._after(bot["leave"]["waiting_room_timeout"], "not_allowed", {"bot": bot["bot_id"]})
+            self.after(bot["leave"]["waiting_room_timeout"], "not_allowed", {"bot": bot["bot_id"]})
             return
         self._leave(bot, "not_allowed")
 
+    @due("recording")
     def _on_recording(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["status"] != "InMeeting":
@@ -194,12 +199,13 @@ class Bots:
         self._mark(bot, "Recording")
         self._save(bot)
         self._lifecycle(bot, "bot.recording", "Recording", "Bot started recording")
-        self._after(bot["leave"]["in_call_recording_timeout"], "recording_timeout", {"bot": bot["bot_id"]})
+        self.after(bot["leave"]["in_call_recording_timeout"], "recording_timeout", {"bot": bot["bot_id"]})
         if bot["live_url"]:
             for i, segment in enumerate(self.segments(bot, self.setting("meeting_seconds"))):
-                self._after(segment["start_time"] + 0.5, "live_segment", {"bot": bot["bot_id"], "index": i})
-                self._after(segment["end_time"], "live_segment", {"bot": bot["bot_id"], "index": i, "final": True})
+                self.after(segment["start_time"] + 0.5, "live_segment", {"bot": bot["bot_id"], "index": i})
+                self.after(segment["end_time"], "live_segment", {"bot": bot["bot_id"], "index": i, "final": True})
 
+    @due("live_segment")
     def _on_live_segment(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["status"] != "Recording" or bot["paused_at"] is not None:
@@ -207,11 +213,13 @@ class Bots:
         segment = self.segments(bot, self.setting("meeting_seconds"))[payload["index"]]
         self._live_chunk(bot, segment, bool(payload.get("final")))
 
+    @due("recording_timeout")
     def _on_recording_timeout(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is not None and bot["status"] == "Recording":
             self._leave(bot, "stopped")
 
+    @due("participant_leave")
     def _on_participant_leave(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["status"] not in IN_CALL:
@@ -222,8 +230,9 @@ class Bots:
                 self._participant_event(bot, "leave", person)
         self._save(bot)
         if all(p["left"] is not None for p in bot["participants"]):
-            self._after(bot["leave"]["everyone_left_timeout"], "everyone_left", {"bot": bot["bot_id"]})
+            self.after(bot["leave"]["everyone_left_timeout"], "everyone_left", {"bot": bot["bot_id"]})
 
+    @due("everyone_left")
     def _on_everyone_left(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is not None and bot["status"] in IN_CALL and all(p["left"] is not None for p in bot["participants"]):
@@ -276,7 +285,7 @@ class Bots:
             self._mark(bot, "Leaving")
             self._save(bot)
             self._lifecycle(bot, "bot.leaving", "Leaving", "Bot is leaving the meeting")
-            self._after(2, "stopped", {"bot": bot["bot_id"]})
+            self.after(2, "stopped", {"bot": bot["bot_id"]})
         else:
             self._on_stopped({"bot": bot["bot_id"]}, bot)
 
@@ -287,6 +296,7 @@ class Bots:
             bot["stop"] = "failed"
             self._on_stopped({"bot": bot["bot_id"]}, bot)
 
+    @due("stopped")
     def _on_stopped(self, payload: dict, bot: dict | None = None) -> None:
         bot = bot or self.store.get(BOT, payload["bot"])
         if bot is None or bot["stopped_at"] is not None:
@@ -357,6 +367,7 @@ class Bots:
             return 0.0
         return max(1.0, bot["stopped_at"] - bot["recording_from"] - bot["paused_total"])
 
+    @due("retention")
     def _on_retention(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is not None and not bot["deleted"]:

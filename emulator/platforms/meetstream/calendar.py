@@ -8,6 +8,7 @@ import math
 from ...core.clock import iso, parse_iso
 from ...core.content import person_name
 from ...core.errors import Conflict, Invalid, NotFound
+from ...core.model import due
 from .constants import BOT, CALENDAR, EVENT, NAME, SCHEDULE, TRANSCRIPT
 
 DAY, WEEK = 86400, 7 * 86400
@@ -308,7 +309,7 @@ class Calendars:
         self._save(bot)
         schedule["join_at"] = when
         self.store.put(SCHEDULE, schedule["schedule_id"], schedule, schedule["event_id"])
-        self.engine.timeline.at(when, f"{NAME}.join", {"bot": bot["bot_id"], "at": when})
+        self.at(when, "join", {"bot": bot["bot_id"], "at": when})
 
     def delete_scheduled(self, api_key: str, bot_id: str) -> dict:
         with self.store.transaction():
@@ -330,13 +331,14 @@ class Calendars:
                 settings["default_bot_config"] = config
             self.store.set_meta(f"{NAME}.auto:{api_key}", settings)
             if enabled and not was:
-                self.engine.timeline.at(_day(self.clock.now()) + DAY, f"{NAME}.calendar_scan", {"api_key": api_key})
+                self.at(_day(self.clock.now()) + DAY, "calendar_scan", {"api_key": api_key})
             word = "enabled" if enabled else "disabled"
             return {"message": f"Auto-scheduling {word}", **settings}
 
     def auto_settings(self, api_key: str) -> dict:
         return self._auto(api_key)
 
+    @due("calendar_scan")
     def _on_calendar_scan(self, payload: dict) -> None:
         """Midnight UTC: a bot a minute before every event of the next 24 hours that has none."""
         api_key = payload["api_key"]
@@ -352,7 +354,7 @@ class Calendars:
                 if not taken:
                     self._schedule_one(event, start, settings["default_bot_config"], "auto", recurring=False,
                                        duplicate_check=False, lead=AUTO_SCHEDULE_LEAD)
-        self.engine.timeline.at(_day(now) + DAY, f"{NAME}.calendar_scan", {"api_key": api_key})
+        self.at(_day(now) + DAY, "calendar_scan", {"api_key": api_key})
 
     def toggle_recurrence(self, api_key: str, body: dict) -> dict:
         with self.store.transaction():

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from flask import Blueprint, Response
 
-from ...control.routes import control_body, platform_control
+from ...core.control import control_body, platform_control
 from ...core.http import json_response
 from ...core.operations import operation
 from .constants import NAME, SETTINGS

@@ -9,6 +9,7 @@ import json
 from ...core import media
 from ...core.clock import iso
 from ...core.ids import stable_int
+from ...core.model import due
 from .constants import AUDIO_LINK, BOT, NAME, STREAM_LINK, VIDEO_LINK
 
 SCREENSHOT_EVERY = 300  # seconds of recording between screenshots
@@ -20,11 +21,11 @@ class Media:
         manifest.completed, audio.processed, transcription.*, video.processed, bot.done."""
         bot["pending"] = 1 + int(self._has_video(bot)) + int(bool(bot["transcript_id"]))
         self._save(bot)
-        self._after(self.setting("manifest_seconds"), "manifest", {"bot": bot["bot_id"]})
-        self._after(self.setting("audio_processing_seconds"), "audio", {"bot": bot["bot_id"]})
+        self.after(self.setting("manifest_seconds"), "manifest", {"bot": bot["bot_id"]})
+        self.after(self.setting("audio_processing_seconds"), "audio", {"bot": bot["bot_id"]})
         if self._has_video(bot):
-            self._after(self.setting("video_processing_seconds"), "video", {"bot": bot["bot_id"]})
-        self._after(bot["retention_hours"] * 3600, "retention", {"bot": bot["bot_id"]})
+            self.after(self.setting("video_processing_seconds"), "video", {"bot": bot["bot_id"]})
+        self.after(bot["retention_hours"] * 3600, "retention", {"bot": bot["bot_id"]})
 
     @staticmethod
     def _has_video(bot: dict) -> bool:
@@ -42,6 +43,7 @@ class Media:
     def _seed(self, bot: dict) -> int:
         return stable_int(self.engine.config.seed, bot["bot_id"])
 
+    @due("manifest")
     def _on_manifest(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["deleted"]:
@@ -49,6 +51,7 @@ class Media:
         self._event(bot, "manifest.completed", {"status": "success", "manifest_status": "Success",
                                                 "message": "Manifest uploaded", "status_code": 200})
 
+    @due("audio")
     def _on_audio(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["deleted"]:
@@ -74,10 +77,11 @@ class Media:
         self._event(bot, "audio.processed", {"status": "success", "audio_status": "Success",
                                              "message": "Audio processing completed successfully", "status_code": 200})
         if bot["transcript_id"]:
-            self._after(self.setting("transcription_seconds"), "transcribed",
+            self.after(self.setting("transcription_seconds"), "transcribed",
                         {"bot": bot["bot_id"], "transcript": bot["transcript_id"]})
         self._step_done(bot)
 
+    @due("video")
     def _on_video(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["deleted"] or bot["media"] is None:

@@ -8,6 +8,7 @@ import json
 from ...core.clock import iso
 from ...core.content import Room, speech
 from ...core.errors import Conflict, Invalid, NotFound
+from ...core.model import due
 from .constants import BOT, NAME, STREAMING, TRANSCRIPT, TRANSCRIPT_LINK
 
 DEFAULT_PROVIDER = {"meetstream": {"language": "auto", "translate": False}}  # /transcribe with an empty body
@@ -43,6 +44,7 @@ class Transcripts:
             "status": "processing", "created_at": iso(self.clock.now()), "key": None, "raw_key": None,
             "callback_url": callback_url, "error": None, "rerun": rerun}, bot["bot_id"])
 
+    @due("transcribed")
     def _on_transcribed(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         record = self.store.get(TRANSCRIPT, payload["transcript"])
@@ -105,7 +107,7 @@ class Transcripts:
                 bot["transcribe_only"] = True  # a streaming bot's later transcript: still no bot.done
             bot["transcript_id"] = transcript_id
             self._save(bot)
-            self._after(self.setting("transcription_seconds"), "transcribed", {"bot": bot_id, "transcript": transcript_id})
+            self.after(self.setting("transcription_seconds"), "transcribed", {"bot": bot_id, "transcript": transcript_id})
             return {"bot_id": bot_id, "transcript_id": transcript_id, "provider": provider,
                     "message": "Transcription started"}
 

@@ -6,6 +6,7 @@ from ...core.clock import iso, parse_iso
 from ...core.content import person_name
 from ...core.errors import Conflict, DomainError, Invalid, NotFound
 from ...core.tenancy import current_tenant, visible
+from ...core.model import due
 from . import meeting_url as urls
 from .constants import (ADHOC_NOTICE, ADHOC_POOL, BOT, ENDED, IDEMPOTENCY, LEAVE_DEFAULTS, MESSAGES, NAME, RECORDING,
                         UNANNOUNCED, fault_message)
@@ -57,7 +58,7 @@ class Bots:
             elif adhoc:
                 bot["dispatched"] = True  # already on its way: it can no longer be changed or deleted
                 self.store.put(BOT, bot["id"], bot)
-                self.engine.timeline.at(join_at, f"{NAME}.join", {"bot": bot["id"], "join_at": join_at})
+                self.at(join_at, "join", {"bot": bot["id"], "join_at": join_at})
             else:
                 self._schedule_join(bot["id"], join_at)
             return 201, self.bot(bot["id"])
@@ -145,15 +146,15 @@ class Bots:
     def _schedule_join(self, bot_id: str, join_at: float) -> None:
         """Dispatch a scheduled bot before join_at and have it join at join_at."""
         payload = {"bot": bot_id, "join_at": join_at}
-        self.engine.timeline.at(max(self.clock.now(), join_at - self.setting("dispatch_seconds")),
-                                f"{NAME}.dispatch", payload)
-        self.engine.timeline.at(join_at, f"{NAME}.join", payload)
+        self.at(max(self.clock.now(), join_at - self.setting("dispatch_seconds")), "dispatch", payload)
+        self.at(join_at, "join", payload)
 
     @staticmethod
     def _stale(bot: dict | None, payload: dict) -> bool:
         """A dispatch or join planned for a join_at the bot no longer has (it was changed)."""
         return bot is None or ("join_at" in payload and bot["join_at"] != payload["join_at"])
 
+    @due("dispatch")
     def _on_dispatch(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if self._stale(bot, payload) or bot["dispatched"]:
@@ -163,6 +164,7 @@ class Bots:
         if bot["join_at"] is None:
             self._on_join(payload)
 
+    @due("join")
     def _on_join(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if self._stale(bot, payload) or self.status(bot) is not None:
@@ -171,12 +173,13 @@ class Bots:
         self._change(bot, "joining_call")
         scenario = bot["scenario"]
         if scenario in ("meeting_not_found", "bot_errored"):
-            self._after(self.setting("join_seconds"), "timeout", {"bot": bot["id"], "why": scenario})
+            self.after(self.setting("join_seconds"), "timeout", {"bot": bot["id"], "why": scenario})
         elif scenario == "waiting_room":
-            self._after(self.setting("join_seconds"), "timeout", {"bot": bot["id"], "why": "waiting_room_enter"})
+            self.after(self.setting("join_seconds"), "timeout", {"bot": bot["id"], "why": "waiting_room_enter"})
         else:
-            self._after(self.setting("join_seconds"), "admitted", {"bot": bot["id"]})
+            self.after(self.setting("join_seconds"), "admitted", {"bot": bot["id"]})
 
+    @due("admitted")
     def _on_admitted(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or self.status(bot) not in ("joining_call", "in_waiting_room"):
@@ -184,7 +187,7 @@ class Bots:
         self._change(bot, "in_call_not_recording")
         leave = bot["automatic_leave"]
         if bot["scenario"] == "no_one_joined":
-            self._after(leave["noone_joined_timeout"], "timeout", {"bot": bot["id"], "why": "noone_joined"})
+            self.after(leave["noone_joined_timeout"], "timeout", {"bot": bot["id"], "why": "noone_joined"})
             return
         seed = self.engine.config.seed
         now = self.clock.now()
@@ -194,7 +197,7 @@ class Bots:
         bot["participants"] = people
         if bot["scenario"] == "permission_denied":
             self._change(bot, "recording_permission_denied", "zoom_local_recording_request_denied_by_host")
-            self._after(leave["recording_permission_denied_timeout"], "timeout", {"bot": bot["id"], "why": "permission"})
+            self.after(leave["recording_permission_denied_timeout"], "timeout", {"bot": bot["id"], "why": "permission"})
         elif bot["recording_config"] is not None:
             # the people are there as it is admitted: the recording starts with them (start_recording_on),
             # so their joins reach the recording's real-time endpoints with its ids
@@ -203,12 +206,13 @@ class Bots:
             self._participant_event(bot, "join", person)
         self.store.put(BOT, bot["id"], bot)
         for person in people:
-            self._after(self.setting("meeting_seconds"), "participant_leave", {"bot": bot["id"], "id": person["id"]})
+            self.after(self.setting("meeting_seconds"), "participant_leave", {"bot": bot["id"], "id": person["id"]})
         if bot["scenario"] == "kicked":
-            self._after(60, "timeout", {"bot": bot["id"], "why": "kicked"})
+            self.after(60, "timeout", {"bot": bot["id"], "why": "kicked"})
         elif bot["scenario"] == "ended_by_host":
-            self._after(120, "timeout", {"bot": bot["id"], "why": "ended_by_host"})
+            self.after(120, "timeout", {"bot": bot["id"], "why": "ended_by_host"})
 
+    @due("participant_leave")
     def _on_participant_leave(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or self.status(bot) not in ("in_call_not_recording", "in_call_recording",
@@ -220,13 +224,15 @@ class Bots:
                 self._participant_event(bot, "leave", person)
         self.store.put(BOT, bot["id"], bot)
         if all(p["left"] is not None for p in bot["participants"]):
-            self._after(bot["automatic_leave"]["everyone_left_timeout"]["timeout"], "everyone_left", {"bot": bot["id"]})
+            self.after(bot["automatic_leave"]["everyone_left_timeout"]["timeout"], "everyone_left", {"bot": bot["id"]})
 
+    @due("everyone_left")
     def _on_everyone_left(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is not None and bot["left_at"] is None and all(p["left"] is not None for p in bot["participants"]):
             self._end_call(bot, "timeout_exceeded_everyone_left")
 
+    @due("timeout")
     def _on_timeout(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["left_at"] is not None:
@@ -238,9 +244,9 @@ class Bots:
             self._change(bot, "in_waiting_room")
             wait, limit = self.setting("waiting_room_seconds"), bot["automatic_leave"]["waiting_room_timeout"]
             if wait < limit:
-                self._after(wait, "admitted", {"bot": bot["id"]})
+                self.after(wait, "admitted", {"bot": bot["id"]})
             else:
-                self._after(limit, "timeout", {"bot": bot["id"], "why": "waiting_room"})
+                self.after(limit, "timeout", {"bot": bot["id"], "why": "waiting_room"})
         elif why == "waiting_room" and status == "in_waiting_room":
             self._end_call(bot, "timeout_exceeded_waiting_room")
         elif why == "noone_joined" and not bot["participants"]:

@@ -8,6 +8,7 @@ from ...core.clock import iso, parse_iso, transport_now
 from ...core.content import person_name
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.tenancy import current_tenant, visible
+from ...core.model import due
 from .constants import BOT, CALENDAR, CALENDAR_EVENT, DEDUPLICATION, NAME
 
 CONNECT_SECONDS = 5  # from create (or a reconnecting update) to connected and the first sync
@@ -26,7 +27,7 @@ class Calendars:
                                                                   "oauth_refresh_token", "platform")},
                         "oauth_email": body.get("oauth_email"), "webhook_url": body.get("webhook_url")}
             self._calendar_status(calendar, "connecting", announce=False)
-            self._after(CONNECT_SECONDS, "calendar_connect", {"calendar": calendar["id"]})
+            self.after(CONNECT_SECONDS, "calendar_connect", {"calendar": calendar["id"]})
             return calendar
 
     def calendar(self, calendar_id: str) -> dict:
@@ -49,7 +50,7 @@ class Calendars:
             calendar["updated_at"] = self.clock.now()
             if calendar["status"] == "disconnected":
                 self._calendar_status(calendar, "connecting")
-                self._after(CONNECT_SECONDS, "calendar_connect", {"calendar": calendar_id})
+                self.after(CONNECT_SECONDS, "calendar_connect", {"calendar": calendar_id})
             return self.store.put(CALENDAR, calendar_id, calendar)
 
     def delete_calendar(self, calendar_id: str) -> None:
@@ -91,6 +92,7 @@ class Calendars:
         if announce:
             self._webhook("calendar.update", {"calendar_id": calendar["id"]})
 
+    @due("calendar_connect")
     def _on_calendar_connect(self, payload: dict) -> None:
         calendar = self.store.get(CALENDAR, payload["calendar"])
         if calendar is None or calendar["status"] != "connecting":

@@ -9,7 +9,8 @@ import binascii
 from ...core.clock import iso
 from ...core.errors import Invalid, NotFound
 from ...core.ids import stable_int
-from .constants import BOT, NAME, screenshot_key
+from ...core.model import due
+from .constants import BOT, screenshot_key
 
 # What each output's bytes must start with: an MP3 (an ID3 tag or a frame sync) or a JPEG (SOI marker).
 MAGIC = {"mp3": (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2", b"\xff\xe3"), "jpeg": (b"\xff\xd8\xff",)}
@@ -45,9 +46,10 @@ class InCall:
                 raise Invalid("Recording permission is requested on Zoom only.", {"code": "unsupported_platform"})
             if status in ("in_call_recording", "recording_permission_allowed"):
                 raise Invalid("The bot already has permission to record.", {"code": "invalid_recording_state"})
-            self.engine.timeline.after(PERMISSION_SECONDS, f"{NAME}.permission", {"bot": bot_id})
+            self.after(PERMISSION_SECONDS, "permission", {"bot": bot_id})
             return bot
 
+    @due("permission")
     def _on_permission(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or self.status(bot) not in ("in_call_not_recording", "recording_permission_denied"):

@@ -11,6 +11,7 @@ from ...core.content import Room, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
 from ...core.tenancy import visible
+from ...core.model import due
 from . import files
 from .constants import ARTIFACT, BOT, ENDED, LINK_LIFETIME, MAX_TRANSCRIPTS, NAME, RECORDING, screenshot_key
 
@@ -21,6 +22,7 @@ FAILURE_MESSAGES = {"internal_error": "Internal server error occurred during rec
 
 class Media:
     # -- after the call --------------------------------------------------------------------
+    @due("processed")
     def _on_processed(self, payload: dict) -> None:
         recording = self.store.get(RECORDING, payload["recording"])
         if recording is None or recording["status"]["code"] not in ("processing", "paused"):
@@ -138,9 +140,10 @@ class Media:
             self.store.put(ARTIFACT, artifact_id, artifact, recording_id)
             recording["artifacts"].setdefault("transcript", []).append(artifact_id)
             self.store.put(RECORDING, recording_id, recording, recording["bot_id"])
-            self._after(self.setting("transcript_seconds"), "transcribed", {"artifact": artifact_id})
+            self.after(self.setting("transcript_seconds"), "transcribed", {"artifact": artifact_id})
             return artifact
 
+    @due("transcribed")
     def _on_transcribed(self, payload: dict) -> None:
         artifact = self.store.get(ARTIFACT, payload["artifact"])
         if artifact is None or artifact["status"]["code"] != "processing":
@@ -246,6 +249,7 @@ class Media:
             self.store.put(BOT, bot_id, bot)
             return self.bot(bot_id)
 
+    @due("expire")
     def _on_expire(self, payload: dict) -> None:
         recording = self.store.get(RECORDING, payload["recording"])
         if recording is None or recording["status"]["code"] == "deleted":

@@ -7,10 +7,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from standardwebhooks import Webhook
 
+from ...core.model import PlatformModel
 from ...core.webhooks import RetryPolicy
 from .bots import Bots
 from .calendar import Calendars
@@ -55,23 +56,14 @@ SVIX_POLICY = RetryPolicy(delays=(5, 300, 1800, 7200, 18000, 36000, 36000), time
 REALTIME_POLICY = RetryPolicy(delays=(1,) * 59, timeout=15)
 
 
-class Recall(Bots, Recording, InCall, Realtime, Media, Calendars):
+class Recall(Bots, Recording, InCall, Realtime, Media, Calendars, PlatformModel):
+    NAME, SETTINGS = NAME, SETTINGS
+
     def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
-        self.store = engine.store
-        self.clock = engine.clock
+        super().__init__(engine)
         engine.webhooks.register_policy(NAME, SVIX_POLICY)
         engine.webhooks.register_policy(f"{NAME}.realtime", REALTIME_POLICY)
         engine.links.register_renderer(f"{NAME}.file", self.render_file)
-        for action in ("dispatch", "join", "admitted", "recording", "participant_leave", "everyone_left", "processed",
-                       "transcribed", "expire", "timeout", "moment", "realtime_failed", "permission", "calendar_connect"):
-            engine.timeline.register(f"{NAME}.{action}", getattr(self, f"_on_{action}"), self._recover)
-
-    def setting(self, name: str) -> Any:
-        return self.engine.setting(NAME, name, SETTINGS[name])
-
-    def _after(self, seconds: float, action: str, payload: dict) -> None:
-        self.engine.timeline.after(seconds, f"{NAME}.{action}", payload)
 
     def _uuid(self, kind: str) -> str:
         return self.engine.ids.uuid(f"{NAME}.{kind}")

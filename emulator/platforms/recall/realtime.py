@@ -8,6 +8,7 @@ from __future__ import annotations
 from ...core.clock import iso
 from ...core.errors import NotFound
 from ...core.tenancy import visible
+from ...core.model import due
 from . import files
 from .media import merge_metadata
 from .constants import ARTIFACT, BOT, NAME, REALTIME, RECORDING
@@ -70,6 +71,7 @@ class Realtime:
             endpoint["metadata"] = merge_metadata(endpoint["metadata"], body.get("metadata") or {})
             return self.store.put(REALTIME, endpoint_id, endpoint, endpoint["recording_id"])
 
+    @due("realtime_failed")
     def _on_realtime_failed(self, payload: dict) -> None:
         """A real-time delivery gave up after its 60 attempts: Recall marks the endpoint failed and
         delivers nothing more to it."""
@@ -129,7 +131,7 @@ class Realtime:
             return
         for moment in self.meeting_moments(bot, recording["started_at"]):
             if moment["event"] in wanted or (moment["event"] == "transcript.data" and "transcript.partial_data" in wanted):
-                self.engine.timeline.at(moment["at"], f"{NAME}.moment", {"bot": bot["id"], "recording": recording["id"],
+                self.at(moment["at"], "moment", {"bot": bot["id"], "recording": recording["id"],
                                                                           "moment": moment})
 
     def meeting_moments(self, bot: dict, origin: float) -> list[dict]:
@@ -156,6 +158,7 @@ class Realtime:
                             "who": writer["id"], "data": {"text": CHAT_TEXT, "to": "everyone"}})
         return sorted(moments, key=lambda m: m["at"])
 
+    @due("moment")
     def _on_moment(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         live = self._live_recording(bot) if bot is not None else None

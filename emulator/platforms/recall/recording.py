@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ...core.clock import iso
 from ...core.errors import Invalid
+from ...core.model import due
 from .constants import ARTIFACT, BOT, ENDED, RECORDING
 
 
@@ -24,6 +25,7 @@ class Recording:
         config["realtime_endpoints"] = [dict(endpoint) for endpoint in config["realtime_endpoints"] or []]
         return config
 
+    @due("recording")
     def _on_recording(self, payload: dict) -> None:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["recording_config"] is None or \
@@ -43,7 +45,7 @@ class Recording:
         retention = config.get("retention") or {"type": "forever"}
         if retention["type"] == "timed":  # "the recording will expire after the specified hours from creation"
             recording["expires_at"] = now + retention["hours"] * 3600
-            self._after(retention["hours"] * 3600, "expire", {"recording": recording_id})
+            self.after(retention["hours"] * 3600, "expire", {"recording": recording_id})
         self.store.put(RECORDING, recording_id, recording, bot["id"])
         recording["realtime_endpoints"] = self._open_endpoints(bot, recording, config)
         bot["recordings"].append(recording_id)
@@ -56,7 +58,7 @@ class Recording:
         self.store.put(RECORDING, recording_id, recording, bot["id"])
         timeout = bot["automatic_leave"].get("in_call_recording_timeout")
         if timeout:
-            self._after(timeout, "timeout", {"bot": bot["id"], "why": "in_call_recording"})
+            self.after(timeout, "timeout", {"bot": bot["id"], "why": "in_call_recording"})
         self._plan_realtime(bot, recording)
         return recording
 
@@ -130,7 +132,7 @@ class Recording:
         recording["completed_at"] = self.clock.now()
         self.store.put(RECORDING, recording["id"], recording, recording["bot_id"])
         self._close_endpoints(recording, "done")
-        self._after(self.setting("processing_seconds"), "processed", {"recording": recording["id"]})
+        self.after(self.setting("processing_seconds"), "processed", {"recording": recording["id"]})
 
     def _discard(self, bot: dict, recording: dict) -> None:
         """A recording overwritten by start_recording: it ends deleted, without media."""

@@ -5,17 +5,14 @@ from __future__ import annotations
 import hashlib
 
 import math
-from typing import TYPE_CHECKING, Any
 
 from ...core import formats
 from ...core.clock import iso, parse_iso
 from ...core.content import Room, person_name, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
+from ...core.model import PlatformModel, due
 from . import glossary as glossaries
-
-if TYPE_CHECKING:
-    from ...core.engine import Engine
 
 NAME = "spotme"
 WORKSPACE, LIVE, BREAKOUT, JOB, GLOSSARY, TRANSCRIPT = (
@@ -37,16 +34,8 @@ ORG_NAME = "Emulator Events"
 VOCABULARY = ("SpotMe", "Backstage", "Kubernetes", "GDPR", "OKRs")  # spoken in every session, misheard
 
 
-class SpotMe:
-    def __init__(self, engine: "Engine") -> None:
-        self.engine = engine
-        self.store = engine.store
-        self.clock = engine.clock
-        engine.timeline.register(f"{NAME}.job_processing", self._on_processing, self._recover_job)
-        engine.timeline.register(f"{NAME}.job_done", self._on_done, self._recover_job)
-
-    def setting(self, name: str) -> Any:
-        return self.engine.setting(NAME, name, SETTINGS[name])
+class SpotMe(PlatformModel):
+    NAME, SETTINGS = NAME, SETTINGS
 
     # -- workspaces, sessions, breakouts ---------------------------------------------------
     def create_workspace(self, name: str | None = None) -> dict:
@@ -187,7 +176,7 @@ class SpotMe:
                    "created_at": iso(now), "started_at": None, "completed_at": None, "failed_at": None,
                    "error": None, "glossary": rules}
             self.store.put(JOB, job_id, job, workspace_id)
-            self.engine.timeline.after(self.setting("pending_seconds"), f"{NAME}.job_processing", {"job": job_id})
+            self.after(self.setting("pending_seconds"), "job_processing", {"job": job_id})
         return job
 
     def job(self, workspace_id: str, job_id: str) -> dict:
@@ -217,6 +206,7 @@ class SpotMe:
                    error={"code": "generation_failed", "message": f"The emulator failed to generate this output ({error})."})
         self.store.put(JOB, job["job_id"], job, job["workspace_id"])
 
+    @due("job_processing", recover="_recover_job")
     def _on_processing(self, payload: dict) -> None:
         job = self.store.get(JOB, payload["job"])
         if job is None or job["status"] != "pending":
@@ -226,8 +216,9 @@ class SpotMe:
         seconds = max(self.setting("min_processing_seconds"), minutes * self.setting("processing_seconds_per_minute"))
         job.update(status="processing", started_at=iso(self.clock.now()))
         self.store.put(JOB, job["job_id"], job, job["workspace_id"])
-        self.engine.timeline.after(seconds, f"{NAME}.job_done", {"job": job["job_id"]})
+        self.after(seconds, "job_done", {"job": job["job_id"]})
 
+    @due("job_done", recover="_recover_job")
     def _on_done(self, payload: dict) -> None:
         job = self.store.get(JOB, payload["job"])
         if job is None or job["status"] != "processing":

@@ -1,0 +1,124 @@
+"""The HTTP side of webhook delivery: one asyncio loop in its own thread with one httpx client, where
+every attempt is its own task. A slow or dead receiver holds nothing but its own attempt, and the
+policy's timeout is a deadline for the whole attempt, not for each read. The dispatcher
+(core/webhooks.py) decides what to send and records what came of it; this module only sends."""
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import TYPE_CHECKING, Coroutine
+
+from .clock import transport_now
+from .webhook_policy import RetryPolicy
+
+if TYPE_CHECKING:
+    import httpx
+
+
+class Poster:
+    def __init__(self) -> None:
+        self._posts: set[asyncio.Task] = set()  # HTTP requests under way (cut_off cancels them)
+        self._cut: dict[asyncio.Task, str] = {}  # why each cancelled request was cut off (loop thread only)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_ready = threading.Lock()
+        self._client: httpx.AsyncClient | None = None
+
+    def submit(self, attempt: Coroutine) -> None:
+        """Run ``attempt`` on the loop (from any thread), starting the loop on first use."""
+        loop = self._running_loop()
+        loop.call_soon_threadsafe(lambda: loop.create_task(attempt))
+
+    def _running_loop(self) -> asyncio.AbstractEventLoop:
+        with self._loop_ready:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                started = threading.Event()
+
+                def run() -> None:
+                    import httpx  # here, not at import: it is slow to import and serve starts fast
+
+                    asyncio.set_event_loop(loop)
+                    # No pool limit: a limit would let hanging receivers queue everyone else's attempts.
+                    # timeout=None: the policy's deadline (asyncio.timeout in post) is the only one; httpx's
+                    # default 5 s read timeout would cut Recall's 15 s and 100ms's 30 s short
+                    self._client = httpx.AsyncClient(
+                        limits=httpx.Limits(max_connections=None, max_keepalive_connections=32),
+                        follow_redirects=False, trust_env=False, timeout=None)
+                    loop.call_soon(started.set)
+                    loop.run_forever()
+
+                threading.Thread(target=run, name="webhook-loop", daemon=True).start()
+                started.wait()
+                self._loop = loop
+            return self._loop
+
+    async def post(self, delivery: dict, policy: RetryPolicy) -> dict:
+        """One attempt, signed on transport time: its request headers, status, error and duration."""
+        import httpx
+
+        headers = dict(delivery["headers"])
+        if policy.sign:
+            headers.update(policy.sign(delivery, transport_now()))
+        attempt: dict = {"request_headers": headers, "status_code": None, "error": None, "response_body": None}
+        started = time.monotonic()
+        request = asyncio.ensure_future(self._client.post(delivery["url"], content=delivery["body"].encode(),
+                                                          headers=headers))
+        self._posts.add(request)
+        try:
+            async with asyncio.timeout(policy.timeout):
+                answer = await request
+            attempt["status_code"] = answer.status_code
+            attempt["response_body"] = answer.text[:2000]
+            if not policy.accepted(answer.status_code):
+                attempt["error"] = f"receiver answered {answer.status_code}"
+        except TimeoutError:
+            attempt["error"] = f"timed out after {policy.timeout:g} s"
+        except asyncio.CancelledError:
+            if not request.cancelled():  # the loop itself is stopping
+                raise
+            attempt["error"] = self._cut.pop(request, "cancelled")
+        except httpx.HTTPError as exc:
+            attempt["error"] = f"{_error_kind(exc)}: {exc or type(exc).__name__}"
+        finally:
+            self._posts.discard(request)
+            self._cut.pop(request, None)
+        attempt["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
+        return attempt
+
+    def cut_off(self, reason: str) -> None:
+        """End every HTTP request under way now; each is recorded as failed with ``reason``."""
+        loop = self._loop
+        if loop is None:
+            return
+
+        def cancel() -> None:  # in the loop thread, so each request keeps the reason it was cut for
+            for request in list(self._posts):
+                if request.cancel():
+                    self._cut[request] = reason
+
+        loop.call_soon_threadsafe(cancel)
+
+    def shutdown(self) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+
+        async def stop() -> None:
+            if self._client is not None:
+                await self._client.aclose()
+            loop.stop()
+
+        asyncio.run_coroutine_threadsafe(stop(), loop)
+        self._loop = None
+
+
+def _error_kind(exc: "httpx.HTTPError") -> str:
+    """The kind of failure in plain words: what a person reading the log needs first."""
+    import httpx
+
+    if isinstance(exc, httpx.ConnectError):
+        return "ConnectionError"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "ProtocolError"
+    return type(exc).__name__
