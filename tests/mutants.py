@@ -23,9 +23,9 @@ def _renamed_field() -> None:
 
 
 def _link_an_hour_too_long() -> None:
-    from emulator.platforms.lessonspace import models
+    from emulator.platforms.lessonspace import sessions
 
-    models.API_LINK_LIFETIME += 3600
+    sessions.API_LINK_LIFETIME += 3600
 
 
 def _skipped_webhook() -> None:

@@ -13,9 +13,9 @@ from ...core.http import json_response
 from ...core.operations import Param, operation
 from .constants import NAME, SETTINGS
 from .models import Hms
-from .routes import recording_view, session_view
+from .views import recording_view, session_view
 from .http import public
-from .stream_routes import stream_view
+from .views import stream_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine

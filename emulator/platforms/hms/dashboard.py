@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
 from .constants import ASSET, NAME, RECORDING, ROOM, SESSION, STREAM
-from .routes import recording_view, room_view, session_view
+from .views import recording_view, room_view, session_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -35,7 +35,7 @@ def families(engine: "Engine") -> list[Family]:
                       lambda a=a: a, f"{a.get('type')} of {a.get('job_id')}") for a in store.find(ASSET)]
 
     def streams() -> list[Shown]:
-        from .stream_routes import stream_view
+        from .views import stream_view
 
         return [Shown(x["id"], x["status"], moments(("starting", x["created_at"]), ("running", x["started_at"]),
                                                    ("stopped", x["stopped_at"]), (x["status"], x["updated_at"])),

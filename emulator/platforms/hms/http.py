@@ -3,24 +3,19 @@
 HTTP only."""
 from __future__ import annotations
 
-from functools import wraps
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-from flask import Blueprint, request
+from flask import request
 
 from ...core.clock import transport_now
+from ...core.api import ApiKit
 from ...core.errors import ApiError
-from ...core.http import read_json
-from ...core.operations import Param, operation, query_errors
+from ...core.operations import Param
 from ...core.schemas import json_path
 from .auth import token_problem
 from .constants import NAME
 
-if TYPE_CHECKING:
-    from ...core.engine import Engine
-
 ERR = "error"
-AUTH = {401: ERR}
 PAGE = (Param("start", {"type": "string", "pattern": "^[0-9a-f]{24}$"}, "id of the last item of the previous page"),
         Param("limit", {"type": "integer", "minimum": 10, "maximum": 100}, "10 to 100, default 10"))
 
@@ -64,41 +59,28 @@ def filtered(items: list[dict], *fields: str) -> list[dict]:
     return items
 
 
-class Http:
-    def __init__(self, engine: "Engine", bp: Blueprint) -> None:
-        self.engine = engine
-        self.model = engine.models[NAME]
-        self.bp = bp
+class Http(ApiKit):
+    """100ms's kit: a management token checked on the wall clock, errors with their details."""
 
-    def route(self, path: str, summary: str, responses: dict, method: str = "GET", **marks) -> Callable:
-        """An authenticated API route with its OpenAPI operation."""
-        def register(view: Callable) -> Callable:
-            marked = operation(summary, {**responses, **AUTH}, **marks)(self.authenticated(view))
-            self.bp.route(path, methods=[method], endpoint=view.__name__)(marked)
-            return marked
+    name = NAME
 
-        return register
+    def error(self, status: int, message: str) -> ApiError:
+        return hms_error(status, message)
 
-    def authenticated(self, view: Callable) -> Callable:
-        model = self.model
+    def authenticate(self) -> str:
+        header = request.headers.get("Authorization", "")
+        problem = token_problem(header, self.model.setting("access_key"), self.model.setting("app_secret"),
+                                transport_now())
+        if problem:
+            raise hms_error(401, "Token validation error", [problem])
+        return header
 
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            problem = token_problem(request.headers.get("Authorization", ""), model.setting("access_key"),
-                                    model.setting("app_secret"), transport_now())
-            if problem:
-                raise hms_error(401, "Token validation error", [problem])
-            problems = query_errors(wrapper, request.args)  # the marks are on the wrapper
-            if problems:
-                raise hms_error(400, problems[0], problems)
-            return view(*args, **kwargs)
+    def query_error(self, problems: list[str]) -> ApiError:
+        return hms_error(400, problems[0], problems)
 
-        return wrapper
+    def body_error(self, errors: list) -> ApiError:
+        details = [f"{json_path(e.absolute_path)[2:] or 'body'}: {e.message}" for e in errors]
+        return hms_error(400, details[0], details)
 
-    def body(self, schema: str) -> dict:
-        data = read_json(lambda message: hms_error(400, message, [message]), allow_empty=True)
-        errors = self.engine.schemas.errors(NAME, schema, data)
-        if errors:
-            details = [f"{json_path(e.absolute_path)[2:] or 'body'}: {e.message}" for e in errors]
-            raise hms_error(400, details[0], details)
-        return data
+    def body(self, schema: str, allow_empty: bool = True, defaults: dict | None = None) -> dict:
+        return super().body(schema, allow_empty, defaults)

@@ -9,6 +9,7 @@ from ...core.http import json_response
 from ...core.operations import Param
 from .http import ERR, PAGE, Http, filtered, page
 from .streams import EXTERNAL, LIVE
+from .views import stream_view
 
 STATUSES = ["starting", "running", "stopping", "post_processing", "completed", "failed"]
 
@@ -68,9 +69,3 @@ def _family(http: Http, kind: str, path: str) -> None:
     http.route(path, f"List {what}s", {200: f"{name}s.list.response", 400: ERR, 404: ERR},
                query=(Param("room_id", {"type": "string"}), Param("session_id", {"type": "string"}),
                       Param("status", {"enum": STATUSES}), *PAGE))(listing)
-
-
-def stream_view(model, stream: dict) -> dict:
-    view = {k: v for k, v in stream.items() if k not in ("_", "kind")}
-    view["recording_assets"] = model.recording_assets(stream)
-    return view

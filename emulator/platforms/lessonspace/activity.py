@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ...core.clock import iso
 from ...core.errors import Conflict, NotFound
-from .models import NAME, SESSION, SPACE
+from .constants import NAME, SESSION, SPACE
 
 if TYPE_CHECKING:
     from .models import Lessonspace

@@ -10,7 +10,9 @@ from ...core.control import control_body, platform_control
 from ...core.http import json_response
 from ...core.operations import operation
 from .activity import Activity
-from .models import NAME, SETTINGS, Lessonspace
+from .constants import NAME, SETTINGS
+from .models import Lessonspace
+from .views import session_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -29,13 +31,13 @@ def control_blueprint(engine: "Engine") -> Blueprint:
     def run_session(room_id: UUID) -> Response:
         """Run a session in a space now: users join, talk (in breakouts too) and leave after ``duration``."""
         options = control_body(engine, "control.session.request", NAME)
-        return json_response(model.session_view(model.run_session(str(room_id), options)), 201)
+        return json_response(session_view(model, model.run_session(str(room_id), options)), 201)
 
     @bp.post("/sessions/<uuid:session_uuid>/end")
     @operation("End a running session now (everyone leaves)",
                {200: "session", 404: "emulator/error", 409: "emulator/error"})
     def end_session(session_uuid: UUID) -> Response:
-        return json_response(model.session_view(model.end_session(str(session_uuid))))
+        return json_response(session_view(model, model.end_session(str(session_uuid))))
 
     @bp.post("/sessions/<uuid:session_uuid>/idle")
     @operation("A participant goes idle (user.idle), or with no user_id the whole session (session.idle)",

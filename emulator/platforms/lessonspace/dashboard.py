@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
-from .models import NAME, SESSION, SPACE
+from .constants import NAME, SESSION, SPACE
+from .views import session_view, space_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -16,7 +17,7 @@ def families(engine: "Engine") -> list[Family]:
 
     def spaces() -> list[Shown]:
         return [Shown(s["room_id"], "in session" if s["active_session"] else "idle",
-                      moments(("created", s["created"])), lambda s=s: model.space_view(s), s["name"], str(s["org_id"]))
+                      moments(("created", s["created"])), lambda s=s: space_view(s), s["name"], str(s["org_id"]))
                 for s in store.find(SPACE)]
 
     def sessions() -> list[Shown]:
@@ -26,7 +27,7 @@ def families(engine: "Engine") -> list[Family]:
             status = "in progress" if s["end"] is None else f"ended · transcription {transcription['status']}"
             history = moments(("started", s["start"]), ("ended", s["end"]),
                               (f"transcription {transcription['status']}", transcription.get("finished_at")))
-            shown.append(Shown(s["uuid"], status, history, lambda s=s: model.session_view(s), s["name"],
+            shown.append(Shown(s["uuid"], status, history, lambda s=s: session_view(model, s), s["name"],
                                str(s["org_id"])))
         return shown
 

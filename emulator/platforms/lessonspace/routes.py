@@ -15,7 +15,9 @@ from ...core.errors import ApiError, DomainError
 from ...core.http import json_response, read_json
 from ...core.operations import Param, operation
 from ...core import drf
-from .models import HELLO, NAME, Lessonspace
+from .constants import HELLO, NAME
+from .models import Lessonspace
+from .views import organisation_view, session_view, space_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -99,7 +101,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     @operation("The organisation of the API key", {200: "organisation.response", 401: "error.detail"})
     @authenticated
     def my_organisation() -> Response:
-        return json_response(model.organisation_view(g.org))
+        return json_response(organisation_view(model, g.org))
 
     @bp.post("/v2/spaces/launch/")
     @operation("Launch a space: create it (201) or fetch it (200) and mint a join link for a user",
@@ -121,7 +123,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         sessions = filter_sessions(model, model.sessions(g.org), request.args)
         page = parse_page(request.args.get("page", "1"), len(sessions))
         start = (page - 1) * PAGE_SIZE
-        results = [model.session_view(s) for s in sessions[start:start + PAGE_SIZE]]
+        results = [session_view(model, s) for s in sessions[start:start + PAGE_SIZE]]
         return json_response({
             "count": len(sessions),
             "next": page_url(page + 1) if start + PAGE_SIZE < len(sessions) else None,
@@ -133,7 +135,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     @operation("A session", {200: "session", 401: "error.detail", 404: "error.detail"})
     @authenticated
     def session_detail(session_uuid: UUID) -> Response:
-        return json_response(model.session_view(model.session(g.org, str(session_uuid))))
+        return json_response(session_view(model, model.session(g.org, str(session_uuid))))
 
     @bp.patch("/v2/organisations/sessions/<uuid:session_uuid>/")
     @operation("Rename a session and set who may watch its recording",
@@ -142,7 +144,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
     @authenticated
     def update_session(session_uuid: UUID) -> Response:
         body = validated_body("session.update.request")
-        return json_response(model.session_view(model.update_session(g.org, str(session_uuid), body)))
+        return json_response(session_view(model, model.update_session(g.org, str(session_uuid), body)))
 
     @bp.get("/v2/organisations/sessions/<uuid:session_uuid>/playback/")
     @operation("The session's recording: preparing, ready (with its playback page) or no_recording",
@@ -160,7 +162,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         space = model.space(g.org, str(space_uuid))
         sessions = sorted((s for s in model.sessions(g.org) if s["room_id"] == space["room_id"]),
                           key=lambda s: s["start"], reverse=True)
-        return paged([model.session_view(s) for s in sessions])
+        return paged([session_view(model, s) for s in sessions])
 
     @bp.get("/v2/organisations/<int:org_id>/spaces/")
     @operation("The organisation's spaces (20 a page)",
@@ -179,7 +181,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         spaces = [s for s in model.spaces(g.org)
                   if not search or search in (s["name"] or "").lower() or search in s["launch_id"].lower()]
         spaces.sort(key=lambda s: s["created"], reverse=order == "new-old")
-        return paged([model.space_view(s) for s in spaces])
+        return paged([space_view(s) for s in spaces])
 
     def paged(items: list[dict]) -> Response:
         page = parse_page(request.args.get("page", "1"), len(items))

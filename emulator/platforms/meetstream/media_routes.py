@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, Response, g
+from flask import Response, g
 
 from ...core.http import json_response
 from .http import ERR, NOT_READY, Http, ms_error
 
 
-def add_media_routes(bp: Blueprint, http: Http) -> None:
+def add_media_routes(http: Http) -> None:
     model = http.model
 
     def owned(bot_id: UUID, what: str) -> dict:
@@ -24,12 +24,12 @@ def add_media_routes(bp: Blueprint, http: Http) -> None:
             return json_response(waiting or {"message": "processing"}, 202)
         return json_response(view)
 
-    @http.bot_route(bp, "/get_audio", "A link to the mixed audio (WAV, valid 1 hour); 202 until audio.processed",
+    @http.bot_route("/get_audio", "A link to the mixed audio (WAV, valid 1 hour); 202 until audio.processed",
                     {200: "audio.response", 202: NOT_READY})
     def get_audio(bot_id: UUID) -> Response:
         return ready(model.audio_view(owned(bot_id, "audio")))
 
-    @http.bot_route(bp, "/get_video", "A link to the mixed video (mp4, valid 10 minutes) with video_info; 202 until "
+    @http.bot_route("/get_video", "A link to the mixed video (mp4, valid 10 minutes) with video_info; 202 until "
                     "video.processed", {200: "video.response", 202: NOT_READY, 400: ERR})
     def get_video(bot_id: UUID) -> Response:
         bot = owned(bot_id, "video")
@@ -37,14 +37,14 @@ def add_media_routes(bp: Blueprint, http: Http) -> None:
             raise ms_error(400, "This bot was created with video_required false: it has no video.")
         return ready(model.video_view(bot))
 
-    @http.bot_route(bp, "/get_audio_streams", "Per-participant audio, WebM Opus segments (links valid 10 minutes); "
+    @http.bot_route("/get_audio_streams", "Per-participant audio, WebM Opus segments (links valid 10 minutes); "
                     "202 while the bot is in the meeting", {200: "audio_streams.response", 202: "streams.not_ready"})
     def get_audio_streams(bot_id: UUID) -> Response:
         bot = owned(bot_id, "audio streams")  # without audio_separate_streams: audio_streams_available false
         return ready(model.audio_streams_view(bot), {"audio_status": "in_progress",
                                                      "message": "Audio streams are still being processed"})
 
-    @http.bot_route(bp, "/get_recording_streams", "Per-participant video and screenshares, WebM VP8 segments (links "
+    @http.bot_route("/get_recording_streams", "Per-participant video and screenshares, WebM VP8 segments (links "
                     "valid 10 minutes); 202 until processed", {200: "recording_streams.response",
                                                                202: "streams.not_ready"})
     def get_recording_streams(bot_id: UUID) -> Response:
@@ -52,22 +52,22 @@ def add_media_routes(bp: Blueprint, http: Http) -> None:
         return ready(model.recording_streams_view(bot), {"video_status": "in_progress",
                                                          "message": "Recording streams are still being processed"})
 
-    @http.bot_route(bp, "/get_screenshots", "Screenshots of the meeting (PNG, one each 5 minutes); 202 until "
+    @http.bot_route("/get_screenshots", "Screenshots of the meeting (PNG, one each 5 minutes); 202 until "
                     "processed", {200: "screenshots.response", 202: NOT_READY})
     def get_screenshots(bot_id: UUID) -> Response:
         return ready(model.screenshots_view(owned(bot_id, "screenshots")))
 
-    @http.bot_route(bp, "/get_speaker_timeline", "Who spoke when, as byte ranges of the audio file; 202 until "
+    @http.bot_route("/get_speaker_timeline", "Who spoke when, as byte ranges of the audio file; 202 until "
                     "audio.processed", {200: "speaker_timeline.response", 202: NOT_READY})
     def get_speaker_timeline(bot_id: UUID) -> Response:
         return ready(model.speaker_timeline(owned(bot_id, "speaker timeline")))
 
-    @http.bot_route(bp, "/get_participants", "The meeting's participants (a top-level array)",
+    @http.bot_route("/get_participants", "The meeting's participants (a top-level array)",
                     {200: "participants.response"})
     def get_participants(bot_id: UUID) -> Response:
         return json_response(model.participants_view(model.bot(str(bot_id), g.api_key)))
 
-    @http.bot_route(bp, "/get_chats", "Chat messages from the meeting, the bot's own included",
+    @http.bot_route("/get_chats", "Chat messages from the meeting, the bot's own included",
                     {200: "chats.response"})
     def get_chats(bot_id: UUID) -> Response:
         return json_response(model.chats_view(model.bot(str(bot_id), g.api_key)))

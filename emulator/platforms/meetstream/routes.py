@@ -9,7 +9,6 @@ from uuid import UUID
 from flask import Blueprint, Response, g, request
 
 from ...core.clock import iso
-from ...core.errors import DomainError
 from ...core.http import json_response
 from ...core.operations import Param
 from .calendar_routes import add_calendar_routes
@@ -26,14 +25,9 @@ if TYPE_CHECKING:
 
 def api_blueprint(engine: "Engine") -> Blueprint:
     model: MeetStream = engine.models[NAME]
-    bp = Blueprint(NAME, __name__)
     http = Http(engine)
 
-    @bp.errorhandler(DomainError)
-    def domain_error(exc: DomainError) -> Response:
-        return json_response({"message": exc.message, **(exc.fields or {})}, exc.status)
-
-    @http.route(bp, "/bots/create_bot", "Send a bot into a meeting (201; an Idempotency-Key replay answers 507 with "
+    @http.route("/bots/create_bot", "Send a bot into a meeting (201; an Idempotency-Key replay answers 507 with "
                 "the original bot; a deduplication_key still in use answers 200 with its bot)",
                 {200: "bot", 201: "bot", 400: ERR, 409: ERR, 507: "bot"}, method="POST", request="bot.create.request")
     def create_bot() -> Response:
@@ -43,7 +37,7 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         status, bot = model.create(g.api_key, body, request.headers.get("Idempotency-Key"))
         return json_response(bot, status)
 
-    @http.route(bp, "/bots", "List bots (newest first)", {200: "bots.list.response", 400: ERR, 404: ERR},
+    @http.route("/bots", "List bots (newest first)", {200: "bots.list.response", 400: ERR, 404: ERR},
                 query=(Param("cursor", {"type": "string"}),
                        Param("limit", {"type": "integer", "minimum": 1, "maximum": 100})))
     def list_bots() -> Response:
@@ -59,18 +53,18 @@ def api_blueprint(engine: "Engine") -> Blueprint:
         return json_response({"bots": [model.view(b) for b in page], "hasNextPage": more,
                               "nextCursor": page[-1]["bot_id"] if more else None})
 
-    @http.bot_route(bp, "/status", "The bot's current status", {200: "bot.status.response"})
+    @http.bot_route("/status", "The bot's current status", {200: "bot.status.response"})
     def status(bot_id: UUID) -> Response:
         bot = model.bot(str(bot_id), g.api_key)
         return json_response({"bot_id": bot["bot_id"], "status": bot["status"],
                               "custom_attributes": bot["custom_attributes"]})
 
-    @http.bot_route(bp, "/detail", "The bot's full record: StatusTimeline, RequestPayload, transcript_id, ...",
+    @http.bot_route("/detail", "The bot's full record: StatusTimeline, RequestPayload, transcript_id, ...",
                     {200: "bot.detail.response"})
     def detail(bot_id: UUID) -> Response:
         return json_response({"bot_details": details(model, model.bot(str(bot_id), g.api_key))})
 
-    @http.bot_route(bp, "/summary", "The meeting summary a workflow made (the detail shape with a summary); "
+    @http.bot_route("/summary", "The meeting summary a workflow made (the detail shape with a summary); "
                     "202 until ready, 404 without a workflow", {200: "bot.summary.response", 202: NOT_READY})
     def summary(bot_id: UUID) -> Response:
         bot = model.bot(str(bot_id), g.api_key)
@@ -81,24 +75,24 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             return json_response({"message": "processing"}, 202)
         return json_response({"bot_details": {**details(model, bot), "summary": made}})
 
-    @http.bot_route(bp, "/remove_bot", "Make the bot leave (a GET; the data is kept)",
+    @http.bot_route("/remove_bot", "Make the bot leave (a GET; the data is kept)",
                     {200: "bot.remove.response", 409: ERR})
     def remove_bot(bot_id: UUID) -> Response:
         bot = model.remove(g.api_key, str(bot_id))
         return json_response({"bot_id": bot["bot_id"], "message": "Bot is leaving the meeting"})
 
-    @http.bot_route(bp, "/delete", "Permanently delete the bot's audio, video and transcripts (then data_deletion)",
+    @http.bot_route("/delete", "Permanently delete the bot's audio, video and transcripts (then data_deletion)",
                     {200: "bot.delete.response", 409: ERR}, method="DELETE")
     def delete_bot(bot_id: UUID) -> Response:
         return json_response(model.delete(g.api_key, str(bot_id)))
 
-    @http.bot_route(bp, "/send_message", "Post a chat message in the meeting as the bot",
+    @http.bot_route("/send_message", "Post a chat message in the meeting as the bot",
                     {200: "command.response", 400: ERR, 409: ERR}, method="POST", request="send_message.request")
     def send_message(bot_id: UUID) -> Response:
         body = http.body("send_message.request")
         return json_response(model.say(g.api_key, str(bot_id), body["message"], body.get("metadata")))
 
-    @http.bot_route(bp, "/send_image", "Post an image (a public img_url) in the meeting chat",
+    @http.bot_route("/send_image", "Post an image (a public img_url) in the meeting chat",
                     {200: "command.response", 400: ERR, 409: ERR}, method="POST", request="send_image.request")
     def send_image(bot_id: UUID) -> Response:
         return json_response(model.show_image(g.api_key, str(bot_id), http.body("send_image.request")))
@@ -111,15 +105,15 @@ def api_blueprint(engine: "Engine") -> Blueprint:
             return json_response(model.pause(g.api_key, str(bot_id), paused))
 
         command.__name__ = name
-        http.bot_route(bp, f"/{name}", "Stop recording without leaving (paused time is left out of the media)"
+        http.bot_route(f"/{name}", "Stop recording without leaving (paused time is left out of the media)"
                        if paused else "Start recording again after a pause", {200: "command.response", 400: ERR, 409: ERR},
                        method="POST", request="empty.request", optional_body=True)(command)
 
-    add_media_routes(bp, http)
-    add_transcript_routes(bp, http)
-    add_calendar_routes(bp, http)
-    add_integration_routes(bp, http)
-    return bp
+    add_media_routes(http)
+    add_transcript_routes(http)
+    add_calendar_routes(http)
+    add_integration_routes(http)
+    return http.bp
 
 
 def details(model: MeetStream, bot: dict) -> dict:

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from flask import Blueprint, Response, g
+from flask import Response, g
 
 from ...core.http import json_response
 from ...core.operations import Param
 from .http import BOOLEAN, ERR, NOT_READY, Http, flag, ms_error
 
 
-def add_transcript_routes(bp: Blueprint, http: Http) -> None:
+def add_transcript_routes(http: Http) -> None:
     model = http.model
 
-    @http.bot_route(bp, "/transcriptions", "Every transcription run of the bot: Processing, Success or Failed, "
+    @http.bot_route("/transcriptions", "Every transcription run of the bot: Processing, Success or Failed, "
                     "with 1-hour download links", {200: "transcriptions.response"})
     def transcriptions(bot_id: UUID) -> Response:
         return json_response(model.runs_view(model.bot(str(bot_id), g.api_key)))
 
-    @http.bot_route(bp, "/transcribe", "Transcribe the stored audio again (an empty body uses MeetStream's own "
+    @http.bot_route("/transcribe", "Transcribe the stored audio again (an empty body uses MeetStream's own "
                     "provider); the run becomes the bot's transcript_id", {200: "transcribe.response", 400: ERR,
                                                                            409: ERR},
                     method="POST", request="transcribe.request", optional_body=True)
@@ -27,7 +27,7 @@ def add_transcript_routes(bp: Blueprint, http: Http) -> None:
         return json_response(model.transcribe(g.api_key, str(bot_id), http.body("transcribe.request",
                                                                                  allow_empty=True)))
 
-    @http.route(bp, "/transcript/<uuid:transcript_id>/get_transcript", "A post-call transcript by transcript_id "
+    @http.route("/transcript/<uuid:transcript_id>/get_transcript", "A post-call transcript by transcript_id "
                 "(a top-level array of segments; 202 until ready); raw=true gives the provider's own output",
                 {200: "transcript.response", 202: NOT_READY, 404: ERR, 400: ERR},
                 query=(Param("raw", BOOLEAN),))

@@ -8,7 +8,7 @@ from ...core.errors import Conflict, DomainError, Invalid, NotFound
 from ...core.tenancy import current_tenant, visible
 from ...core.model import due
 from . import meeting_url as urls
-from .constants import (ADHOC_NOTICE, ADHOC_POOL, BOT, ENDED, IDEMPOTENCY, LEAVE_DEFAULTS, MESSAGES, NAME, RECORDING,
+from .constants import (ADHOC_NOTICE, ADHOC_POOL, BOT, ENDED, IDEMPOTENCY, LEAVE_DEFAULTS, MESSAGES, RECORDING,
                         UNANNOUNCED, fault_message)
 
 

@@ -4,27 +4,20 @@ metadata and date filters. HTTP only."""
 from __future__ import annotations
 
 import base64
-from functools import wraps
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 from urllib.parse import urlencode
 
-from flask import Blueprint, request
+from flask import request
 
 from ...core import drf
+from ...core.api import ApiKit
 from ...core.clock import parse_iso
 from ...core.errors import ApiError, DomainError
-from ...core.http import read_json
-from ...core.intercept import throttle
-from ...core.operations import Param, operation, query_errors
-from ...core.tenancy import acting_as, tenant_of
+from ...core.operations import Param
 from .constants import NAME
-
-if TYPE_CHECKING:
-    from ...core.engine import Engine
 
 ERR = "error"
 BAD = "error.request"
-AUTH = {401: ERR}
 PAGE_SIZE = 20
 DATE_TIME = {"type": "string", "format": "date-time"}
 UUID = {"type": "string", "format": "uuid"}
@@ -45,49 +38,36 @@ def as_api_error(exc: DomainError) -> ApiError:
     return ApiError(exc.status, {"detail": exc.message})
 
 
-class Http:
-    def __init__(self, engine: "Engine", bp: Blueprint) -> None:
-        self.engine = engine
-        self.model = engine.models[NAME]
-        self.bp = bp
+class Http(ApiKit):
+    """Recall's kit: ``Authorization: Token``, each key its own workspace, Recall's throttles, DRF's
+    error shapes."""
 
-    def route(self, path: str, summary: str, responses: dict, method: str = "GET", **marks) -> Callable:
-        """An authenticated API route (path from /api/...) with its OpenAPI operation."""
-        def register(view: Callable) -> Callable:
-            marked = operation(summary, {**responses, **AUTH}, **marks)(self.authenticated(view))
-            self.bp.route(path, methods=[method], endpoint=view.__name__)(marked)
-            return marked
+    name = NAME
+    throttled = True
+    tenants = True  # each key is its own workspace: another's objects are 404s
 
-        return register
+    def error(self, status: int, message: str) -> ApiError:
+        return drf.detail(status, message)
 
-    def authenticated(self, view: Callable) -> Callable:
-        model, engine = self.model, self.engine
+    def authenticate(self) -> str:
+        header = request.headers.get("Authorization", "").strip()
+        if not header:
+            raise drf.detail(401, "Authentication credentials were not provided.")
+        scheme, _, rest = header.partition(" ")
+        key = rest.strip() if scheme == "Token" else (header if " " not in header else "")
+        if not key or (self.model.setting("api_keys") and key not in self.model.setting("api_keys")):
+            raise drf.detail(401, "Invalid token.")
+        return key
 
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            header = request.headers.get("Authorization", "").strip()
-            if not header:
-                raise drf.detail(401, "Authentication credentials were not provided.")
-            scheme, _, rest = header.partition(" ")
-            key = rest.strip() if scheme == "Token" else (header if " " not in header else "")
-            if not key or (model.setting("api_keys") and key not in model.setting("api_keys")):
-                raise drf.detail(401, "Invalid token.")
-            throttle(engine, NAME, key)
-            problems = query_errors(wrapper, request.args)
-            if problems:
-                name, _, message = problems[0].partition(": ")
-                raise drf.field_errors({name: [message]})
-            with acting_as(tenant_of(key)):  # each key is its own workspace: another's objects are 404s
-                return view(*args, **kwargs)
+    def domain_error(self, exc: DomainError) -> ApiError:
+        return as_api_error(exc)
 
-        return wrapper
+    def query_error(self, problems: list[str]) -> ApiError:
+        name, _, message = problems[0].partition(": ")
+        return drf.field_errors({name: [message]})
 
-    def body(self, schema: str, allow_empty: bool = False) -> dict:
-        data = read_json(lambda message: drf.detail(400, message), allow_empty=allow_empty)
-        errors = self.engine.schemas.errors(NAME, schema, data)
-        if errors:
-            raise drf.field_errors(drf.schema_errors_to_fields(errors))
-        return data
+    def body_error(self, errors: list) -> ApiError:
+        return drf.field_errors(drf.schema_errors_to_fields(errors))
 
 
 def cursor_page(items: list[dict], view: Callable[[dict], dict]) -> dict:
