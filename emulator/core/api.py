@@ -60,11 +60,13 @@ class ApiKit:
         return self.error(400, f"{json_path(first.absolute_path)[2:] or 'body'}: {first.message}")
 
     # -- what the kit does -------------------------------------------------------------------
-    def route(self, path: str, summary: str, responses: dict, method: str = "GET", **marks: Any) -> Callable:
-        """An authenticated API route (``path`` below ``prefix``) with its OpenAPI operation."""
+    def route(self, path: str, summary: str, responses: dict, method: str = "GET", endpoint: str | None = None,
+              **marks: Any) -> Callable:
+        """An authenticated API route (``path`` below ``prefix``) with its OpenAPI operation; the
+        endpoint is the view's name unless given (views made in a loop)."""
         def register(view: Callable) -> Callable:
             marked = operation(summary, {**responses, **self.auth_responses}, **marks)(self.authenticated(view))
-            self.bp.route(f"{self.prefix}{path}", methods=[method], endpoint=view.__name__)(marked)
+            self.bp.route(f"{self.prefix}{path}", methods=[method], endpoint=endpoint or view.__name__)(marked)
             return marked
 
         return register

@@ -3,7 +3,8 @@ from .dashboard import families
 from ...core.platform import Platform
 from ...core.ratelimit import Throttle
 from .control import control_blueprint
-from .models import NAME, SpotMe
+from .constants import NAME
+from .models import SpotMe
 from .routes import api_blueprint, error_body, fault_message
 
 PLATFORM = Platform(

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
-from .models import BREAKOUT, JOB, LIVE, NAME, WORKSPACE
-from .routes import job_view
+from .constants import BREAKOUT, JOB, LIVE, NAME, WORKSPACE
+from .views import event_view, job_view, workspace_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -17,17 +17,17 @@ def families(engine: "Engine") -> list[Family]:
 
     def workspaces() -> list[Shown]:
         return [Shown(w["id"], "active", moments(("created", w["created_at"])),
-                      lambda w=w: model.workspace_view(w), w["name"]) for w in store.find(WORKSPACE)]
+                      lambda w=w: workspace_view(model, w), w["name"]) for w in store.find(WORKSPACE)]
 
     def events(kind: str) -> list[Shown]:
         now = engine.clock.now()
         shown = []
         for event in store.find(kind):
-            view = model.event_view(kind, event)
+            view = event_view(model, kind, event)
             reached = [(status, at) for status, at in (("live", event["start"]), (view["status"], event["end"]))
                        if at <= now]
             shown.append(Shown(event["id"], view["status"], moments(*reached),
-                               lambda e=event: model.event_view(kind, e), event["title"], event["workspace_id"]))
+                               lambda e=event: event_view(model, kind, e), event["title"], event["workspace_id"]))
         return shown
 
     def jobs() -> list[Shown]:
