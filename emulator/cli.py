@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .core.schemas import SchemaCatalogue, UnknownSchema, json_path
+from .schema_commands import UsageError, run_schemas, run_validate
 
 if TYPE_CHECKING:
     from .core.engine import Config, Engine
@@ -26,10 +26,6 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
-
-
-class UsageError(Exception):
-    """A mistake in what the user asked for: one line naming it and the fix, exit status 2."""
 
 
 def _number(kind: type, low: float | None = None, high: float | None = None, above: float | None = None):
@@ -343,67 +339,6 @@ def parse_settings(items: list[str]) -> dict[str, dict]:
             value = raw
         settings.setdefault(platform, {})[name] = value
     return settings
-
-
-def run_validate(platform: str | None, schema: str, files: list[str]) -> int:
-    """Every file is reported: valid, its errors (path and a short message), or why it was not read."""
-    catalogue = SchemaCatalogue()
-    if "/" in schema:  # the PLATFORM/NAME form that 'schemas' prints
-        named, _, schema = schema.partition("/")
-        if platform is not None and platform != named:
-            raise UsageError(f"--platform {platform} and --schema {named}/{schema} disagree; give one platform")
-        platform = named
-    if platform is None:
-        raise UsageError("which platform? pass --platform P, or --schema as PLATFORM/NAME (see 'meeting-emulator schemas')")
-    if platform not in catalogue.platforms():
-        raise UsageError(f"unknown platform {platform!r}; known: {', '.join(catalogue.platforms())}")
-    try:
-        catalogue.validator(platform, schema)
-    except UnknownSchema:
-        raise UsageError(f"unknown schema {schema!r} for {platform}; known: {', '.join(catalogue.names(platform))}") \
-            from None
-    unreadable = failed = False
-    for name in files:
-        path = Path(name)
-        problem = None
-        if path.is_dir():
-            problem = "is a directory; give the JSON files in it"
-        elif not path.is_file():
-            problem = "no such file"
-        else:
-            try:
-                document = json.loads(path.read_bytes())
-            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-                problem = f"not JSON: {_short(str(exc))}"
-            except OSError as exc:
-                problem = f"cannot be read: {exc.strerror or exc}"
-        if problem:
-            print(f"{name}: {problem}", file=sys.stderr)
-            unreadable = True
-            continue
-        errors = catalogue.errors(platform, schema, document)
-        for error in errors:
-            print(f"{name}: {json_path(error.absolute_path)}: {_short(error.message)}")
-        if errors:
-            failed = True
-        else:
-            print(f"{name}: valid {platform}/{schema}")
-    return 2 if unreadable else 1 if failed else 0
-
-
-def _short(message: str, limit: int = 160) -> str:
-    """A message cut to a readable length: jsonschema quotes the whole failing value."""
-    message = " ".join(message.split())
-    return message if len(message) <= limit else message[: limit - 1] + "…"
-
-
-def run_schemas(platform: str | None) -> int:
-    catalogue = SchemaCatalogue()
-    if platform is not None and platform not in catalogue.platforms():
-        raise UsageError(f"unknown platform {platform!r}; known: {', '.join(catalogue.platforms())}")
-    for name in catalogue.names(platform):
-        print(name)
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """MeetStream's state and rules, composed of its resource families: bots and their status machine
-(bots.py), post-call media (media.py), transcripts (transcripts.py), calendars (calendar.py), account
+(bots.py), post-call media (media.py), transcripts (transcripts.py), calendars (calendar.py) and their automatic scheduling (calendar_auto.py), account
 resources (integrations.py) and the outgoing callbacks (callbacks.py); here the shared plumbing.
 No HTTP here."""
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ...core.model import PlatformModel
 from .bots import Bots
 from .calendar import Calendars
+from .calendar_auto import AutoScheduling
 from .callbacks import REALTIME_POLICY, RETRY_POLICY, Callbacks
 from .constants import NAME, SETTINGS
 from .integrations import Integrations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from ...core.engine import Engine
 
 
-class MeetStream(Bots, Media, Transcripts, Calendars, Integrations, Callbacks, PlatformModel):
+class MeetStream(Bots, Media, Transcripts, Calendars, AutoScheduling, Integrations, Callbacks, PlatformModel):
     NAME, SETTINGS = NAME, SETTINGS
 
     def __init__(self, engine: "Engine") -> None:
