@@ -1,4 +1,4 @@
-"""Helpers shared by the project's tests: a real webhook receiver and a Lessonspace client."""
+"""Helpers shared by the project's tests: a real webhook receiver, one client per platform on one base, Recall's oracles."""
 from __future__ import annotations
 
 import json
@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import requests
 
 from emulator.core.schemas import SchemaCatalogue, json_path
+from emulator.platforms.recall.constants import LEAVE_DEFAULTS as RECALL_LEAVE_DEFAULTS
 
 CATALOGUE = SchemaCatalogue()
 ORG_KEY = "6b1f2c3d-1111-4222-8333-944455566677"
@@ -69,51 +70,84 @@ class Receiver:
         self.server.server_close()
 
 
-class LessonspaceClient:
-    def __init__(self, emulator, key: str = ORG_KEY) -> None:
+class PlatformClient:
+    """A requests session on one platform's API with its credential, and its control API.
+
+    Subclasses name the platform and how its credential is written; what each adds is a
+    helper for the one call its tests make most, asserting the status it must answer.
+    """
+
+    platform = ""
+
+    def __init__(self, emulator, credential: str) -> None:
         self.emulator = emulator
-        self.base = emulator.url("lessonspace")
+        self.base = emulator.url(self.platform)
         self.http = requests.Session()
-        self.http.headers["Authorization"] = f"Organisation {key}"
+        self.http.headers["Authorization"] = self.authorization(credential)
+
+    def authorization(self, credential: str) -> str:
+        return f"Token {credential}"
+
+    def request(self, method: str, path: str, **kwargs) -> requests.Response:
+        return self.http.request(method, self.base + path, **kwargs)
 
     def get(self, path: str, **kwargs) -> requests.Response:
-        return self.http.get(self.base + path, **kwargs)
+        return self.request("GET", path, **kwargs)
 
     def post(self, path: str, **kwargs) -> requests.Response:
-        return self.http.post(self.base + path, **kwargs)
+        return self.request("POST", path, **kwargs)
 
-    def launch(self, expect: int | tuple = (200, 201), **body) -> dict:
-        answer = self.post("/spaces/launch/", json=body)
-        expected = (expect,) if isinstance(expect, int) else expect
+    def delete(self, path: str, **kwargs) -> requests.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def control(self, method: str, path: str, **kwargs) -> requests.Response:
+        return requests.request(method, self.emulator.control_url(f"{self.platform}/{path}"), **kwargs)
+
+    def setting(self, name: str):
+        """The platform's setting as the running emulator has it (after any PATCH /settings)."""
+        return self.emulator.engine.models[self.platform].setting(name)
+
+    def seconds(self, *parts: str | float) -> float:
+        """A clock move spelled by the phases it covers: setting names (``"join"`` reads
+        ``join_seconds``) and plain numbers for what a test sets itself."""
+        return sum(p if isinstance(p, (int, float)) else self.setting(f"{p}_seconds") for p in parts)
+
+    def expect(self, answer: requests.Response, status: int | tuple = 200) -> dict:
+        expected = (status,) if isinstance(status, int) else status
         assert answer.status_code in expected, answer.text
         return answer.json()
+
+
+class LessonspaceClient(PlatformClient):
+    platform = "lessonspace"
+
+    def __init__(self, emulator, key: str = ORG_KEY) -> None:
+        super().__init__(emulator, key)
+
+    def authorization(self, credential: str) -> str:
+        return f"Organisation {credential}"
+
+    def launch(self, expect: int | tuple = (200, 201), **body) -> dict:
+        return self.expect(self.post("/spaces/launch/", json=body), expect)
 
     def org_id(self) -> int:
         return self.get("/my-organisation/").json()["id"]
 
     def run_session(self, room_id: str, **options) -> dict:
-        answer = requests.post(self.emulator.control_url(f"lessonspace/spaces/{room_id}/sessions"), json=options)
-        assert answer.status_code == 201, answer.text
-        return answer.json()
+        return self.expect(self.control("POST", f"spaces/{room_id}/sessions", json=options), 201)
 
     def session(self, uuid: str) -> dict:
-        answer = self.get(f"/organisations/sessions/{uuid}/")
-        assert answer.status_code == 200, answer.text
-        return answer.json()
+        return self.expect(self.get(f"/organisations/sessions/{uuid}/"))
 
 
-class SpotMeClient:
+class SpotMeClient(PlatformClient):
+    platform = "spotme"
+
     def __init__(self, emulator, token: str = "test-token-123456") -> None:
-        self.emulator = emulator
-        self.base = emulator.url("spotme")
-        self.http = requests.Session()
-        self.http.headers["Authorization"] = f"Bearer {token}"
+        super().__init__(emulator, token)
 
-    def get(self, path: str, **kwargs) -> requests.Response:
-        return self.http.get(self.base + path, **kwargs)
-
-    def post(self, path: str, **kwargs) -> requests.Response:
-        return self.http.post(self.base + path, **kwargs)
+    def authorization(self, credential: str) -> str:
+        return f"Bearer {credential}"
 
     def workspace(self) -> dict:
         """The seeded default workspace with its sessions and breakouts, by title."""
@@ -121,9 +155,6 @@ class SpotMeClient:
         sessions = {s["title"]: s for s in self.get(f"/workspace/{ws['id']}/live-sessions").json()["data"]}
         breakouts = {b["title"]: b for b in self.get(f"/workspace/{ws['id']}/breakouts").json()["data"]}
         return {"id": ws["id"], "sessions": sessions, "breakouts": breakouts}
-
-    def control(self, method: str, path: str, **kwargs) -> requests.Response:
-        return requests.request(method, self.emulator.control_url(f"spotme/{path}"), **kwargs)
 
 
 HMS_ACCESS_KEY = "6500000000000000000000aa"
@@ -143,92 +174,60 @@ def hms_token(now: float | None = None, *, secret: str = HMS_SECRET, access_key:
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-class HmsClient:
+class HmsClient(PlatformClient):
+    platform = "100ms"
+
     def __init__(self, emulator) -> None:
-        self.emulator = emulator
-        self.base = emulator.url("100ms")
-        self.http = requests.Session()
         # minted on the real clock for 24 h, as the SDK does: advancing the emulator clock leaves it valid
-        self.http.headers["Authorization"] = f"Bearer {hms_token()}"
+        super().__init__(emulator, hms_token())
 
-    def get(self, path: str, **kwargs) -> requests.Response:
-        return self.http.get(self.base + path, **kwargs)
-
-    def post(self, path: str, **kwargs) -> requests.Response:
-        return self.http.post(self.base + path, **kwargs)
-
-    def delete(self, path: str, **kwargs) -> requests.Response:
-        return self.http.delete(self.base + path, **kwargs)
+    def authorization(self, credential: str) -> str:
+        return f"Bearer {credential}"
 
     def room(self, **body) -> dict:
-        answer = self.post("/rooms", json=body)
-        assert answer.status_code == 200, answer.text
-        return answer.json()
+        return self.expect(self.post("/rooms", json=body))
 
     def start(self, room_id: str, **body) -> dict:
-        answer = self.post(f"/recordings/room/{room_id}/start", json=body)
-        assert answer.status_code == 200, answer.text
-        return answer.json()
+        return self.expect(self.post(f"/recordings/room/{room_id}/start", json=body))
 
     def recording(self, recording_id: str) -> dict:
         return self.get(f"/recordings/{recording_id}").json()
 
-    def control(self, method: str, path: str, **kwargs) -> requests.Response:
-        return requests.request(method, self.emulator.control_url(f"100ms/{path}"), **kwargs)
 
+class MeetStreamClient(PlatformClient):
+    platform = "meetstream"
 
-class MeetStreamClient:
     def __init__(self, emulator, key: str = "ms_test_key") -> None:
-        self.emulator = emulator
-        self.base = emulator.url("meetstream")
-        self.http = requests.Session()
-        self.http.headers["Authorization"] = f"Token {key}"
-
-    def get(self, path: str, **kwargs) -> requests.Response:
-        return self.http.get(self.base + path, **kwargs)
+        super().__init__(emulator, key)
 
     def create(self, expect: int = 201, **body) -> dict:
-        answer = self.http.post(self.base + "/bots/create_bot",
-                                json={"meeting_link": "https://zoom.us/j/123456789", "bot_name": "Notetaker", **body})
-        assert answer.status_code == expect, answer.text
-        return answer.json()
-
-    def post(self, path: str, **kwargs) -> requests.Response:
-        return self.http.post(self.base + path, **kwargs)
+        body = {"meeting_link": "https://zoom.us/j/123456789", "bot_name": "Notetaker", **body}
+        return self.expect(self.post("/bots/create_bot", json=body), expect)
 
     def status(self, bot_id: str) -> str:
         return self.get(f"/bots/{bot_id}/status").json()["status"]
 
-    def control(self, method: str, path: str, **kwargs) -> requests.Response:
-        return requests.request(method, self.emulator.control_url(f"meetstream/{path}"), **kwargs)
 
+class RecallClient(PlatformClient):
+    platform = "recall"
 
-class RecallClient:
     def __init__(self, emulator, key: str = "recall-test-key") -> None:
-        self.emulator = emulator
-        self.base = emulator.url("recall")
-        self.http = requests.Session()
-        self.http.headers["Authorization"] = f"Token {key}"
-
-    def get(self, path: str, **kwargs) -> requests.Response:
-        return self.http.get(self.base + path, **kwargs)
-
-    def post(self, path: str, **kwargs) -> requests.Response:
-        return self.http.post(self.base + path, **kwargs)
+        super().__init__(emulator, key)
 
     def create(self, url: str = "https://meet.google.com/abc-defg-hij", expect: int = 201, **body) -> dict:
-        answer = self.post("/bot/", json={"meeting_url": url, **body})
-        assert answer.status_code == expect, answer.text
-        return answer.json()
+        return self.expect(self.post("/bot/", json={"meeting_url": url, **body}), expect)
 
     def bot(self, bot_id: str) -> dict:
         return self.get(f"/bot/{bot_id}/").json()
 
+    def until_media_done(self, margin: float = 5) -> float:
+        """From a bot's creation to its recording's media done: joining, the meeting, the default
+        everyone_left timeout, processing, and a margin."""
+        everyone_left = RECALL_LEAVE_DEFAULTS["everyone_left_timeout"]["timeout"]
+        return self.seconds("join", "meeting", everyone_left, "processing", margin)
+
     def codes(self, bot_id: str) -> list:
         return [(c["code"], c["sub_code"]) for c in self.bot(bot_id)["status_changes"]]
-
-    def control(self, method: str, path: str, **kwargs) -> requests.Response:
-        return requests.request(method, self.emulator.control_url(f"recall/{path}"), **kwargs)
 
 
 def _nullable_to_json_schema(node):

@@ -123,13 +123,17 @@ def test_openapi_prints_valid_documents():
     assert run("openapi", "--platform", "zoom").returncode == 2
 
 
-def test_contract_against_a_running_serve_prints_a_readable_summary(tmp_path):
+def test_contract_against_a_running_serve_prints_a_readable_summary_and_leaves_no_trace(tmp_path):
     process, base = start_server(tmp_path / "state.sqlite3")
-    try:
-        result = run("contract", "--platform", "lessonspace", "--base-url", base, "--examples", "5")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    try:  # run from an empty folder: hypothesis keeps no example database or cache there
+        result = subprocess.run([*CLI, "contract", "--platform", "lessonspace", "--base-url", base, "--examples", "5"],
+                                capture_output=True, text=True, timeout=120, cwd=workdir)
     finally:
         stop_server(process)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert list(workdir.iterdir()) == []
     lines = result.stdout.splitlines()
     assert lines[0] == f"meeting-emulator contract: lessonspace against {base}"
     assert any(line.startswith("  PASS  webhooks  lessonspace") for line in lines)

@@ -13,13 +13,17 @@ import requests
 from test_cli import CLI, run
 
 
-def one_line_error(result, *words):
+def one_line_error(result) -> str:
+    """The one line a mistake prints; the exit status and the single line are checked here, what
+    the line must name is asserted by each test."""
     assert result.returncode == 2, result.stdout + result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    for word in words:
-        assert word in lines[0], lines[0]
     return lines[0]
+
+
+def names_all(line: str, *words: str) -> bool:
+    return all(word in line for word in words)
 
 
 def test_serve_on_a_port_in_use():
@@ -27,16 +31,16 @@ def test_serve_on_a_port_in_use():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        one_line_error(run("serve", "--port", str(port)), f"port {port}", "in use", "--port")
+        assert names_all(one_line_error(run("serve", "--port", str(port))), f"port {port}", "in use", "--port")
 
 
 def test_serve_with_a_state_path_that_cannot_be_used(tmp_path):
     not_a_db = tmp_path / "notes.txt"
     not_a_db.write_text("hello")
-    one_line_error(run("serve", "--port", "0", "--state", str(not_a_db)), "not a meeting-emulator state file")
-    one_line_error(run("serve", "--port", "0", "--state", str(tmp_path / "missing" / "s.db")), "does not exist")
-    one_line_error(run("serve", "--port", "0", "--state", str(tmp_path)), "is a directory")
-    one_line_error(run("serve", "--port", "0", "--state", "/proc/no-state-here.db"), "--state")
+    assert names_all(one_line_error(run("serve", "--port", "0", "--state", str(not_a_db))), "not a meeting-emulator state file")
+    assert names_all(one_line_error(run("serve", "--port", "0", "--state", str(tmp_path / "missing" / "s.db"))), "does not exist")
+    assert names_all(one_line_error(run("serve", "--port", "0", "--state", str(tmp_path))), "is a directory")
+    assert names_all(one_line_error(run("serve", "--port", "0", "--state", "/proc/no-state-here.db")), "--state")
 
 
 @pytest.mark.parametrize("args,words", [
@@ -52,13 +56,13 @@ def test_serve_with_a_state_path_that_cannot_be_used(tmp_path):
     (["--setting", "nodot=1"], ["PLATFORM.NAME=VALUE"]),
 ])
 def test_serve_refuses_bad_options_in_one_line(args, words):
-    one_line_error(run("serve", *args), *words)
+    assert names_all(one_line_error(run("serve", *args)), *words)
 
 
 def test_settings_are_checked_the_same_way_on_the_command_line_and_over_http(emulator):
     answer = requests.patch(emulator.control_url("recall/settings"), json={"webhook_endpoints": "not-a-list"})
     assert answer.status_code == 400
-    one_line_error(run("serve", "--setting", "recall.webhook_endpoints=not-a-list"), "not of type 'array'")
+    assert names_all(one_line_error(run("serve", "--setting", "recall.webhook_endpoints=not-a-list")), "not of type 'array'")
 
 
 def test_help_names_every_command_and_every_default():
@@ -87,25 +91,18 @@ def test_validate_reports_every_file_with_short_lines(tmp_path):
     assert f"{tmp_path / 'missing.json'}: no such file" in result.stderr
     assert f"{tmp_path}: is a directory" in result.stderr
     assert run("validate", "--schema", "lessonspace/launch.request", str(good)).returncode == 0
-    one_line_error(run("validate", "--schema", "launch.request", str(good)), "--platform")
+    assert names_all(one_line_error(run("validate", "--schema", "launch.request", str(good))), "--platform")
 
 
 def test_contract_guards(emulator):
-    one_line_error(run("contract", "--examples", "0"), "--examples")
+    assert names_all(one_line_error(run("contract", "--examples", "0")), "--examples")
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    one_line_error(run("contract", "--base-url", f"http://127.0.0.1:{port}"), "cannot connect")
-    line = one_line_error(run("contract", "--platform", "recall", "--base-url", emulator.url("recall")),
-                          "points inside a meeting-emulator")
+    assert names_all(one_line_error(run("contract", "--base-url", f"http://127.0.0.1:{port}")), "cannot connect")
+    line = one_line_error(run("contract", "--platform", "recall", "--base-url", emulator.url("recall")))
+    assert names_all(line, "points inside a meeting-emulator")
     assert f"--base-url {emulator.base_url}" in line
-
-
-def test_the_contract_cli_leaves_no_hypothesis_database_behind(tmp_path):
-    result = subprocess.run([*CLI, "contract", "--platform", "lessonspace", "--examples", "2"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert list(tmp_path.iterdir()) == []
 
 
 def serve_logged(tmp_path, name, *extra):

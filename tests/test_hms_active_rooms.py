@@ -235,7 +235,7 @@ def test_templates_roles_settings_and_rooms_that_take_them(hms):
     codes = hms.post(f"/room-codes/room/{room['id']}").json()["data"]
     assert {c["role"] for c in codes} == {"speaker", "viewer"}  # the room's template's roles
     recording = hms.start(room["id"])
-    hms.emulator.advance(3 + 600)  # the template's maxDuration stops it
+    hms.emulator.advance(hms.seconds("starting", 600))  # the template's maxDuration (600 s) stops it
     assert hms.recording(recording["id"])["status"] == "stopping"
 
 

@@ -20,7 +20,7 @@ TRANSCRIBE = {"enabled": True, "output_modes": ["txt", "srt", "json"], "custom_v
 def record(hms, room_id, seconds=600, **body):
     """Start, let it run ``seconds``, stop, and let it complete."""
     recording = hms.start(room_id, **body)
-    hms.emulator.advance(3 + seconds)
+    hms.emulator.advance(hms.seconds("starting", seconds))
     assert hms.post(f"/recordings/{recording['id']}/stop").status_code == 200
     hms.emulator.advance(10)
     return hms.recording(recording["id"])
@@ -146,9 +146,12 @@ def test_the_limits_themselves_are_accepted(hms):
     room = hms.room(name="edges")
     summary = {"enabled": True, "context": "x" * 300, "temperature": 0.1,
                "sections": [{"title": "t" * 100, "format": "paragraph"}] * 6}
-    hms.start(room["id"], transcription={"enabled": True, "summary": summary})
+    started = hms.post(f"/recordings/room/{room['id']}/start", json={"transcription": {"enabled": True, "summary": summary}})
+    assert started.status_code == 200, started.text
     room = hms.room(name="edges2")
-    hms.start(room["id"], transcription={"enabled": True, "summary": {"enabled": True, "temperature": 1.0}})
+    started = hms.post(f"/recordings/room/{room['id']}/start",
+                       json={"transcription": {"enabled": True, "summary": {"enabled": True, "temperature": 1.0}}})
+    assert started.status_code == 200, started.text
 
 
 @pytest.mark.parametrize("resolution, ok", [({"width": 1920, "height": 1080}, True), ({"width": 1080, "height": 1920}, True),
@@ -241,7 +244,7 @@ def test_max_duration_and_last_peer_left_stop_it_on_the_clock(hms, receiver):
     hms.control("PATCH", "settings", json={"max_duration_seconds": 900, "session_seconds": 3600})
     room = hms.room(name="long", webhook={"url": receiver.url, "headers": {}})
     recording = hms.start(room["id"])
-    hms.emulator.advance(3 + 899)
+    hms.emulator.advance(hms.seconds("starting", 899))  # a second short of max_duration
     assert hms.recording(recording["id"])["status"] == "running"
     hms.emulator.advance(1)
     assert hms.recording(recording["id"])["status"] == "stopping"

@@ -79,7 +79,7 @@ def test_an_external_stream_sends_beam_events_with_its_rtmp_urls(hms, receiver):
     assert started.status_code == 200, started.text
     stream = started.json()
     assert_valid("100ms", "external_stream", stream)
-    hms.emulator.advance(3 + 60)
+    hms.emulator.advance(hms.seconds("starting", 60))
     hms.post(f"/external-streams/{stream['id']}/stop")
     hms.emulator.advance(10)
     done = hms.get(f"/external-streams/{stream['id']}").json()
@@ -217,9 +217,9 @@ def test_a_live_stream_is_captioned_and_its_vod_transcribed(hms, receiver):
     bad = hms.post(f"/live-streams/room/{room['id']}/start", json={"transcription": {"modes": ["later"]}})
     assert bad.status_code == 400
     stream_id = stream.json()["id"]
-    hms.emulator.advance(3 + 120)
+    hms.emulator.advance(hms.seconds("starting", 120))
     hms.post(f"/live-streams/{stream_id}/stop")
-    hms.emulator.advance(2 + 8)
+    hms.emulator.advance(hms.seconds("stopping", "post_processing"))
     stopped = next(b for b in receiver.bodies() if b["type"] == "hls.stopped.success")
     assert stopped["data"]["live_transcription_enabled"] is True
     started = next(b for b in receiver.bodies() if b["type"] == "transcription.started.success")
@@ -236,7 +236,7 @@ def test_a_live_stream_is_captioned_and_its_vod_transcribed(hms, receiver):
     other = hms.room(name="hls-failed-transcript", webhook=hook(receiver))
     second = hms.post(f"/live-streams/room/{other['id']}/start", json={
         "recording": {"hls_vod": True}, "transcription": {"enabled": True}}).json()
-    hms.emulator.advance(3 + 60)
+    hms.emulator.advance(hms.seconds("starting", 60))
     hms.post(f"/live-streams/{second['id']}/stop")
     hms.emulator.advance(10)
     failed = hms.control("POST", f"streams/{second['id']}/fail", json={"transcription": True, "error_message": "no audio"})

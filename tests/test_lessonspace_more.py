@@ -89,7 +89,7 @@ def test_playback_prepares_then_plays_a_real_recording(ls, emulator, tmp_path):
     session = ls.run_session(space["room_id"], duration=120)
     url = f"/organisations/sessions/{session['uuid']}/playback/"
     assert ls.get(url).json() == {"state": "preparing", "recording_url": None}
-    emulator.advance(120 + 59)
+    emulator.advance(120 + ls.setting("playback_delay_seconds") - 1)
     assert ls.get(url).json()["state"] == "preparing"  # "shortly after": 60 s by default
     emulator.advance(1)
     ready = ls.get(url).json()

@@ -10,12 +10,14 @@ import pytest
 import requests
 
 from emulator.core.clock import iso
+from emulator.platforms.meetstream.constants import LEAVING_SECONDS, RECORDING_START_SECONDS
 from helpers import assert_valid
 
 SECRET = "ms_whsec_emulator_secret"
 DEEPGRAM = {"transcript": {"provider": {"deepgram": {"model": "nova-3", "language": "en"}}}}
 CALL = 5 + 2 + 600 + 600 + 2  # join, start recording, the people stay 10 minutes, the bot waits 10 more, leaves
 POST_CALL = 90  # manifest 5 s, audio 30 s, transcript 30 s after it, video 90 s
+RECORDING_STARTS, STOPPING = RECORDING_START_SECONDS, LEAVING_SECONDS
 
 
 def bodies(receiver, path: str | None = None):
@@ -74,10 +76,13 @@ def test_bot_name_default_is_a_setting(ms):
 
 
 def test_the_floors_themselves_are_accepted(ms):
-    ms.create(automatic_leave={"in_call_recording_timeout": 600, "recording_permission_denied_timeout": 60})
-    ms.create(automatic_leave={"recording_permission_denied_timeout": 300})
-    ms.create(live_transcription_required={"webhook_url": "https://x.example/h"},
-              recording_config={"transcript": {"provider": {"deepgram_streaming": {}}}})
+    edges = [{"automatic_leave": {"in_call_recording_timeout": 600, "recording_permission_denied_timeout": 60}},
+             {"automatic_leave": {"recording_permission_denied_timeout": 300}},
+             {"live_transcription_required": {"webhook_url": "https://x.example/h"},
+              "recording_config": {"transcript": {"provider": {"deepgram_streaming": {}}}}}]
+    for edge in edges:
+        answer = ms.post("/bots/create_bot", json={"meeting_link": "https://zoom.us/j/123456789", "bot_name": "n", **edge})
+        assert answer.status_code == 201, (edge, answer.text)
 
 
 def test_create_answers_the_documented_bot_response(ms):
@@ -228,19 +233,19 @@ def test_waiting_room_timeout_ends_not_allowed(ms, receiver):
 def test_waiting_room_then_admitted(ms):
     ms.control("PATCH", "settings", json={"waiting_room_seconds": 60})
     bot = ms.create(automatic_leave={"waiting_room_timeout": 300})
-    ms.emulator.advance(5 + 60)
+    ms.emulator.advance(ms.seconds("join", "waiting_room"))
     assert ms.status(bot["bot_id"]) == "InMeeting"
 
 
 def test_everyone_left_and_recording_timeouts_act_on_the_clock(ms):
     bot = ms.create(automatic_leave={"everyone_left_timeout": 30})
-    ms.emulator.advance(5 + 600)  # everyone has just left
+    ms.emulator.advance(ms.seconds("join", "meeting"))  # everyone has just left
     assert ms.status(bot["bot_id"]) == "Recording"
-    ms.emulator.advance(30 + 2)
+    ms.emulator.advance(30 + STOPPING)  # the bot's everyone_left_timeout, then it stops
     assert ms.status(bot["bot_id"]) == "Stopped"
     ms.control("PATCH", "settings", json={"meeting_seconds": 7200})
     long = ms.create(automatic_leave={"in_call_recording_timeout": 900})
-    ms.emulator.advance(5 + 2 + 899)
+    ms.emulator.advance(ms.seconds("join", RECORDING_STARTS, 899))  # a second short of the timeout
     assert ms.status(long["bot_id"]) == "Recording"
     ms.emulator.advance(1)
     assert ms.status(long["bot_id"]) == "Leaving"

@@ -11,11 +11,14 @@ import wave
 import pytest
 import requests
 
+from emulator.platforms.meetstream.constants import LEAVE_DEFAULTS, LEAVING_SECONDS, RECORDING_START_SECONDS
 from helpers import assert_valid
 
 DEEPGRAM = {"transcript": {"provider": {"deepgram": {"model": "nova-3", "language": "en"}}}}
 CALL = 5 + 2 + 600 + 600 + 2
-POST_CALL = 90
+POST_CALL = 90  # call end to the last file (video, 90 s by default)
+RECORDING_STARTS, STOPPING = RECORDING_START_SECONDS, LEAVING_SECONDS
+EVERYONE_LEFT = LEAVE_DEFAULTS["everyone_left_timeout"]
 needs_ffprobe = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffprobe (ffmpeg)")
 
 
@@ -72,7 +75,7 @@ def test_options_that_were_not_asked_for(ms):
 def test_the_files_open_in_ffprobe(ms, tmp_path):
     ms.control("PATCH", "settings", json={"meeting_seconds": 40})
     bot = ms.create(video_required=True, audio_separate_streams=True, video_separate_streams=True)
-    ms.emulator.advance(5 + 2 + 40 + 600 + 2 + POST_CALL)
+    ms.emulator.advance(ms.seconds("join", RECORDING_STARTS, "meeting", EVERYONE_LEFT, STOPPING, POST_CALL))
     audio = requests.get(ms.get(f"/bots/{bot['bot_id']}/get_audio").json()["audio_url"])
     assert probe(audio.content, tmp_path, "a.wav")[0]["codec_name"] == "pcm_s16le"
     video = ms.get(f"/bots/{bot['bot_id']}/get_video").json()

@@ -125,7 +125,7 @@ def test_recognisable_urls_end_the_call(recall, scenario, sub_code):
 
 def test_waiting_room_admits_after_a_while(recall):
     bot = recall.create("https://zoom.us/j/1?emulator_scenario=waiting_room")
-    recall.emulator.advance(5 + 600)
+    recall.emulator.advance(recall.seconds("join", "waiting_room"))
     assert [c for c, _ in recall.codes(bot["id"])][-2:] == ["in_call_not_recording", "in_call_recording"]
 
 
@@ -143,7 +143,7 @@ def test_control_forces_outcomes(recall):
 def test_automatic_leave_timeouts(recall):
     recall.control("PATCH", "settings", json={"meeting_seconds": 7200})
     bot = recall.create(automatic_leave={"in_call_recording_timeout": 900}, recording_config=STREAMING)
-    recall.emulator.advance(5 + 899)  # recording since it was admitted at 5 s
+    recall.emulator.advance(recall.seconds("join", 899))  # recording since it was admitted
     assert recall.codes(bot["id"])[-1][0] == "in_call_recording"
     recall.emulator.advance(1)
     assert recall.codes(bot["id"])[-1] == ("call_ended", "timeout_exceeded_in_call_recording")
@@ -398,6 +398,6 @@ def test_realtime_endpoints_are_unsigned_and_retried_every_second(recall, receiv
     receiver.answers = [500] * 1000
     recall.create(recording_config={"realtime_endpoints": [{"type": "webhook", "url": receiver.url + "/down",
                                                             "events": ["participant_events.join"]}]})
-    recall.emulator.advance(5 + 120)
+    recall.emulator.advance(recall.seconds("join", 120))
     down = [r for r in receiver.requests if r["path"] == "/down"]
     assert len(down) == 60 * 2  # two joins, 60 attempts each

@@ -80,7 +80,7 @@ def test_the_ad_hoc_pool_can_run_dry(recall):
 def test_media_expired_changes_status_without_a_webhook(recall, receiver, recall_oracle):
     recall.control("PATCH", "settings", json={"webhook_endpoints": [receiver.url]})
     bot = recall.create(recording_config={"retention": {"type": "timed", "hours": 1}})
-    recall.emulator.advance(5 + 600 + 2 + 60 + 5)
+    recall.emulator.advance(recall.until_media_done())
     recall.emulator.advance(timedelta(hours=1).total_seconds())
     assert recall.codes(bot["id"])[-1][0] == "media_expired"
     recall.emulator.settle()

@@ -197,7 +197,7 @@ def test_a_recording_can_be_made_to_fail(recall, receiver, recall_oracle):
 
 def test_an_async_transcript_can_fail_with_a_documented_sub_code(recall):
     bot = recall.create()
-    recall.emulator.advance(5 + 600 + 2 + 60 + 5)
+    recall.emulator.advance(recall.until_media_done())
     recording_id = recall.bot(bot["id"])["recordings"][0]["id"]
     transcript = recall.post(f"/recording/{recording_id}/create_transcript/",
                              json={"provider": {"assembly_ai_async": {}}}).json()

@@ -5,6 +5,8 @@ a running ``serve``, or the real vendor (then only the checks that need no clock
 from __future__ import annotations
 
 import importlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -69,6 +71,23 @@ class Target:
     @property
     def paths_base(self) -> str:
         return self.document_base or self.api_base
+
+
+def scheme_auth(scheme: str) -> Callable[[str], dict[str, str]]:
+    """A contract's ``auth_headers`` for an ``Authorization: <scheme> <key>`` platform."""
+    return lambda api_key: {"Authorization": f"{scheme} {api_key}"}
+
+
+def body_event(field: str) -> Callable[[dict], str]:
+    """A contract's ``event_of`` for webhooks that name their event in a JSON body field."""
+    return lambda message: json.loads(message["body"])[field]
+
+
+def read_twice(target: Target, url: str, what: str) -> dict:
+    """A resource read twice in a row: both 200 and the same, since reading never moves state."""
+    first, second = target.http.get(url), target.http.get(url)
+    assert first.status_code == 200 and first.json() == second.json(), f"a read changed the {what}"
+    return first.json()
 
 
 def hypothesis_without_traces() -> None:

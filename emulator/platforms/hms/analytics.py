@@ -155,9 +155,7 @@ class Analytics:
 
     def replay_status(self, workflow_id: str) -> dict:
         """A replay's progress, from the state of the deliveries it queued."""
-        workflow = self.store.get(REPLAY, workflow_id)
-        if workflow is None:
-            raise NotFound(f"workflow not found: {workflow_id}")
+        workflow = self.require(REPLAY, workflow_id, f"workflow not found: {workflow_id}")
         log = {d["id"]: d for d in self.engine.webhooks.log(NAME)}
         states = {event: log.get(delivery, {}) for event, delivery in workflow["deliveries"].items()}
         completed = [e for e, d in states.items() if d.get("status") == "delivered"]

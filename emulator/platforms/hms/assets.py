@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...core import media
 from ...core.clock import iso
-from ...core.errors import Invalid, NotFound
+from ...core.errors import Invalid
 from .constants import ASSET, NAME, WEBHOOK_LINK_LIFETIME
 
 class Assets:
@@ -36,10 +36,7 @@ class Assets:
         return self.store.put(ASSET, asset_id, asset, asset["job_id"])
 
     def asset(self, asset_id: str) -> dict:
-        asset = self.store.get(ASSET, asset_id)
-        if asset is None:
-            raise NotFound(f"asset not found: {asset_id}")
-        return asset
+        return self.require(ASSET, asset_id, f"asset not found: {asset_id}")
 
     def assets(self) -> list[dict]:
         return self.store.find(ASSET)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from ...core.clock import parse_iso
-from ...core.contract import Target
+from ...core.contract import Target, body_event, read_twice
 
 DEFAULT_API_KEY = "6500000000000000000000aa:emulator-app-secret-change-me-0123456789"  # ACCESS_KEY:APP_SECRET
 WEBHOOK_LINK_LIFETIME = 24 * 3600
@@ -40,12 +40,7 @@ def auth_headers(api_key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {jwt.encode(claims, secret, algorithm='HS256')}"}
 
 
-def event_of(message: dict) -> str:
-    return json.loads(message["body"])["type"]
-
-
-def schema_of(event: str) -> str:
-    return f"webhook.{event}"
+event_of = body_event("type")
 
 
 def verify(message: dict, passcode: str) -> bool:
@@ -185,17 +180,11 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
         @rule()
         def read(self) -> None:
             for recording_id, before in self.statuses.items():
-                url = f"{target.api_base}/recordings/{recording_id}"
-                first, second = target.http.get(url), target.http.get(url)
-                assert first.status_code == 200 and first.json() == second.json(), "a read changed the recording"
-                status = first.json()["status"]
+                status = read_twice(target, f"{target.api_base}/recordings/{recording_id}", "recording")["status"]
                 assert status in NEXT[before], f"recording went {before} -> {status}"
                 self.statuses[recording_id] = status
             for stream_id, (family, before) in self.streams.items():
-                url = f"{target.api_base}/{family}/{stream_id}"
-                first, second = target.http.get(url), target.http.get(url)
-                assert first.status_code == 200 and first.json() == second.json(), "a read changed the stream"
-                status = first.json()["status"]
+                status = read_twice(target, f"{target.api_base}/{family}/{stream_id}", "stream")["status"]
                 assert status in NEXT[before], f"stream went {before} -> {status}"
                 self.streams[stream_id] = (family, status)
             listing = target.http.get(f"{target.api_base}/recording-assets",

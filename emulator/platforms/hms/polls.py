@@ -39,10 +39,7 @@ class Polls:
         return self.store.put(POLL, poll["id"], poll)
 
     def poll(self, poll_id: str) -> dict:
-        poll = self.store.get(POLL, poll_id)
-        if poll is None:
-            raise NotFound(f"poll not found: {poll_id}")
-        return poll
+        return self.require(POLL, poll_id, f"poll not found: {poll_id}")
 
     def _question_of(self, poll: dict, question: int) -> dict:
         if not 1 <= question <= len(poll["questions"]):

@@ -60,10 +60,7 @@ class Recordings:
             return recording
 
     def recording(self, recording_id: str) -> dict:
-        recording = self.store.get(RECORDING, recording_id)
-        if recording is None:
-            raise NotFound(f"recording not found: {recording_id}")
-        return recording
+        return self.require(RECORDING, recording_id, f"recording not found: {recording_id}")
 
     def recordings(self) -> list[dict]:
         return self.store.find(RECORDING)

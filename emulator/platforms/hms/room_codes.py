@@ -35,9 +35,7 @@ class RoomCodes:
 
     def set_room_code(self, code: str, enabled: bool) -> dict:
         with self.store.transaction():
-            found = self.store.get(ROOM_CODE, code)
-            if found is None:
-                raise NotFound(f"code not found: {code}")
+            found = self.require(ROOM_CODE, code, f"code not found: {code}")
             if enabled and not self.room(found["room_id"])["enabled"]:
                 raise Forbidden("code can not be enabled: the room is disabled")
             found.update(enabled=enabled, updated_at=iso(self.clock.now()))

@@ -4,7 +4,7 @@ disable (a disabled room takes no new session and no recording), read, list. A p
 from __future__ import annotations
 
 from ...core.clock import iso
-from ...core.errors import Invalid, NotFound
+from ...core.errors import Invalid
 from .constants import ROOM, ROOM_NAME, TEMPLATE
 
 FIELDS = ("description", "template_id", "region", "large_room", "size", "max_duration_seconds", "webhook", "polls",
@@ -59,10 +59,7 @@ class Rooms:
         return room
 
     def room(self, room_id: str) -> dict:
-        room = self.store.get(ROOM, room_id)
-        if room is None:
-            raise NotFound(f"room not found: {room_id}")
-        return room
+        return self.require(ROOM, room_id, f"room not found: {room_id}")
 
     def rooms(self) -> list[dict]:
         return self.store.find(ROOM)

@@ -156,10 +156,7 @@ class Sessions:
         return next((s for s in self.store.find(SESSION, room_id) if s["active"]), None)
 
     def session(self, session_id: str) -> dict:
-        session = self.store.get(SESSION, session_id)
-        if session is None:
-            raise NotFound(f"session not found: {session_id}")
-        return session
+        return self.require(SESSION, session_id, f"session not found: {session_id}")
 
     def sessions(self) -> list[dict]:
         return self.store.find(SESSION)

@@ -121,9 +121,7 @@ class Streams:
 
     def fail_stream(self, stream_id: str, error_type: str, message: str | None, transcription: bool = False) -> dict:
         with self.store.transaction():
-            stream = self.store.get(STREAM, stream_id)
-            if stream is None:
-                raise NotFound(f"stream not found: {stream_id}")
+            stream = self.require(STREAM, stream_id, f"stream not found: {stream_id}")
             if transcription:
                 if not stream["_"].get("transcription_id") or stream["_"].get("transcribed"):
                     raise Conflict(f"live stream {stream_id} has no transcription in progress")

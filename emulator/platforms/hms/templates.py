@@ -73,10 +73,7 @@ class Templates:
 
     def template(self, template_id: str) -> dict:
         self._default_template()
-        template = self.store.get(TEMPLATE, template_id)
-        if template is None:
-            raise NotFound("template not found")
-        return template
+        return self.require(TEMPLATE, template_id, "template not found")
 
     def templates(self) -> list[dict]:
         self._default_template()

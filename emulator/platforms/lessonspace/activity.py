@@ -28,9 +28,7 @@ class Activity:
         self.engine = model.engine
 
     def _running(self, uuid: str) -> tuple[dict, dict]:
-        session = self.store.get(SESSION, uuid)
-        if session is None:
-            raise NotFound(f"No session {uuid}.")
+        session = self.model.require(SESSION, uuid, f"No session {uuid}.")
         if session["end"] is not None:
             raise Conflict("This session has already ended.")
         return self.store.get(SPACE, session["room_id"]), session
@@ -97,9 +95,7 @@ class Activity:
     def answer(self, knock_id: str, admit: bool) -> dict:
         """``knock.admit`` (the person joins the session) or ``knock.deny``."""
         with self.store.transaction():
-            knock = self.store.get(KNOCK, knock_id)
-            if knock is None:
-                raise NotFound(f"No knock {knock_id}.")
+            knock = self.model.require(KNOCK, knock_id, f"No knock {knock_id}.")
             if knock["status"] != "waiting":
                 raise Conflict(f"This knock was already answered: {knock['status']}.")
             space, session = self._running(knock["session"])

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, rule
 
 from ...core.clock import parse_iso
-from ...core.contract import Target, link_expiry_check
+from ...core.contract import Target, link_expiry_check, scheme_auth
 
 DEFAULT_API_KEY = "6b1f2c3d-1111-4222-8333-944455566677"
 API_LINK_LIFETIME = 12 * 3600
@@ -31,16 +31,11 @@ NEXT = {  # where a session's transcription status may be found next (reads can 
 EVENTS = ["session.start", "session.end", "user.join", "user.leave", "transcription.finish"]
 
 
-def auth_headers(api_key: str) -> dict[str, str]:
-    return {"Authorization": f"Organisation {api_key}"}
+auth_headers = scheme_auth("Organisation")
 
 
 def event_of(message: dict) -> str:
     return _header(message, "x-webhook-event")
-
-
-def schema_of(event: str) -> str:
-    return f"webhook.{event}"
 
 
 def verify(message: dict, secret: str) -> bool:

@@ -24,9 +24,7 @@ class Sessions:
         """Start a session now with the given users and breakouts; everyone leaves after ``duration``."""
         seed = self.engine.config.seed
         with self.store.transaction():
-            space = self.store.get(SPACE, room_id)
-            if space is None:
-                raise NotFound(f"No space with room_id {room_id}.")
+            space = self.require(SPACE, room_id, f"No space with room_id {room_id}.")
             if space["active_session"]:
                 raise Conflict(f"A session is already running in this space: {space['active_session']}.")
             duration = options.get("duration", self.setting("default_session_seconds"))
@@ -70,9 +68,7 @@ class Sessions:
     def end_session(self, uuid: str) -> dict:
         """Everyone still in the session leaves now."""
         with self.store.transaction():
-            session = self.store.get(SESSION, uuid)
-            if session is None:
-                raise NotFound(f"No session {uuid}.")
+            session = self.require(SESSION, uuid, f"No session {uuid}.")
             if session["end"] is not None:
                 raise Conflict("This session has already ended.")
             for p in [p for p in session["participants"] if p["left"] is None]:

@@ -129,9 +129,7 @@ class Spaces:
     # -- joining through a client_url ------------------------------------------------------
     def verify_link(self, room_id: str, token: str) -> tuple[dict, dict]:
         """The space and the claims of a join link; Forbidden when it is forged or outside its window."""
-        space = self.store.get(SPACE, room_id)
-        if space is None:
-            raise NotFound("This space does not exist.")
+        space = self.require(SPACE, room_id, "This space does not exist.")
         try:
             claims = jwt.decode(token, space["secret"], algorithms=["HS256"],
                                 options={"verify_exp": False, "verify_nbf": False, "verify_iat": False})

@@ -1,9 +1,9 @@
 """MeetStream: meeting bots, callbacks, post-call media and transcripts, calendars, MIA agents and
 account integrations."""
 from ...core.platform import Platform
+from .constants import NAME
 from .control import control_blueprint
 from .dashboard import families
-from .constants import NAME
 from .http import error_body
 from .models import MeetStream
 from .routes import api_blueprint

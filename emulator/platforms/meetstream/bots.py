@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ...core.clock import iso, parse_iso
+from ...core.clock import parse_iso
 from ...core.content import person_name
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.model import due
-from .constants import (ACTIVE, AGENT, BOT, IDEMPOTENCY, IN_CALL, LEAVE_DEFAULTS, LIVE_ONLY, NAME, RETENTION_DEFAULT,
-                        STOPS, STREAMING, TRANSCRIPT)
+from .constants import (ACTIVE, AGENT, BOT, IDEMPOTENCY, IN_CALL, LEAVE_DEFAULTS, LEAVING_SECONDS, LIVE_ONLY, NAME,
+                        RECORDING_START_SECONDS, RETENTION_DEFAULT, STOPS, STREAMING, TRANSCRIPT)
 
 
 def platform_of(link: str) -> str:
@@ -30,19 +30,19 @@ class Bots:
     # -- creating --------------------------------------------------------------------------
     def create(self, api_key: str, body: dict, idempotency_key: str | None) -> tuple[int, dict]:
         """(status, bot): 201 new, 507 an idempotent replay (the original bot), 200 the same
-        deduplicated bot."""
+        deduplicated bot. The route answers with created_view (views.py)."""
         with self.store.transaction():
             if idempotency_key:
                 seen = self.store.get(IDEMPOTENCY, f"{api_key}:{idempotency_key}")
                 if seen:
-                    return 507, self.created_view(self.bot(seen["bot_id"]))
+                    return 507, self.bot(seen["bot_id"])
             bot = self._new_bot(api_key, body)
             if isinstance(bot, tuple):  # a deduplicated bot
                 return bot
             if idempotency_key:
                 self.store.put(IDEMPOTENCY, f"{api_key}:{idempotency_key}", {"bot_id": bot["bot_id"]})
             self._start(bot)
-            return 201, self.created_view(self.bot(bot["bot_id"]))
+            return 201, self.bot(bot["bot_id"])
 
     def _new_bot(self, api_key: str, body: dict, join_at: float | None = None) -> dict | tuple[int, dict]:
         platform = platform_of(body["meeting_link"])
@@ -63,7 +63,7 @@ class Bots:
                     if other["meeting_link"] != body["meeting_link"]:
                         raise Conflict(f"deduplication_key {key!r} is already used by bot {other['bot_id']} "
                                        "for another meeting.")
-                    return 200, self.created_view(other)
+                    return 200, other
         now = self.clock.now()
         if join_at is None and body.get("join_at"):
             join_at = parse_iso(body["join_at"])
@@ -108,19 +108,6 @@ class Bots:
 
     def bots(self, api_key: str) -> list[dict]:
         return self.store.find(BOT, api_key)
-
-    @staticmethod
-    def created_view(bot: dict) -> dict:
-        """create_bot's BotResponse: ``meeting_url`` (not meeting_link) and ``status: "Active"``."""
-        return {"bot_id": bot["bot_id"], "transcript_id": bot["transcript_id"], "meeting_url": bot["meeting_link"],
-                "status": "Active"}
-
-    def view(self, bot: dict) -> dict:
-        """A bot in GET /bots."""
-        return {"bot_id": bot["bot_id"], "transcript_id": bot["transcript_id"], "meeting_url": bot["meeting_link"],
-                "bot_name": bot["bot_name"], "status": bot["status"], "platform": bot["platform"],
-                "created_at": iso(bot["created_at"]), "join_at": iso(bot["join_at"]) if bot["join_at"] else None,
-                "custom_attributes": bot["custom_attributes"]}
 
     # -- the meeting -----------------------------------------------------------------------
     def _save(self, bot: dict) -> dict:
@@ -176,7 +163,7 @@ class Bots:
             self._participant_event(bot, "join", person)
             self.after(self.setting("meeting_seconds"), "participant_leave", {"bot": bot["bot_id"], "id": person["id"]})
         self._save(bot)
-        self.after(2, "recording", {"bot": bot["bot_id"]})
+        self.after(RECORDING_START_SECONDS, "recording", {"bot": bot["bot_id"]})
 
     @due("not_allowed")
     def _on_not_allowed(self, payload: dict) -> None:
@@ -285,7 +272,7 @@ class Bots:
             self._mark(bot, "Leaving")
             self._save(bot)
             self._lifecycle(bot, "bot.leaving", "Leaving", "Bot is leaving the meeting")
-            self.after(2, "stopped", {"bot": bot["bot_id"]})
+            self.after(LEAVING_SECONDS, "stopped", {"bot": bot["bot_id"]})
         else:
             self._on_stopped({"bot": bot["bot_id"]}, bot)
 

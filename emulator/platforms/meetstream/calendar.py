@@ -94,28 +94,10 @@ class Calendars:
         found = [e for c in self.store.find(CALENDAR, api_key) for e in self.store.find(EVENT, c["calendar_id"])]
         return sorted((e for e in found if e["end"] > now and not e["is_deleted"]), key=lambda e: e["start"])
 
-    def event_view(self, event: dict) -> dict:
-        raw = {"id": event["id"][4:], "summary": event["title"], "status": "confirmed",
-               "start": {"dateTime": iso(event["start"]), "timeZone": "UTC"},
-               "end": {"dateTime": iso(event["end"]), "timeZone": "UTC"}, "location": event["meeting_url"],
-               "hangoutLink" if event["meeting_platform"] == "google_meet" else "onlineMeetingUrl": event["meeting_url"]}
-        if event["weekly"]:
-            raw["recurrence"] = ["RRULE:FREQ=WEEKLY"]
-        bots = [{"bot_id": s["bot_id"], "scheduled_time": iso(s["join_at"]), "status": self.store.get(BOT, s["bot_id"])
-                 ["status"]} for s in self.store.find(SCHEDULE, event["id"]) if self.store.get(BOT, s["bot_id"])]
-        return {"id": event["id"], "start_time": iso(event["start"]), "end_time": iso(event["end"]),
-                "calendar_id": event["calendar_id"], "platform": event["platform"], "platform_id": raw["id"],
-                "ical_uid": f"{raw['id']}@emulator", "meeting_platform": event["meeting_platform"],
-                "meeting_url": event["meeting_url"], "created_at": iso(event["created_at"]),
-                "updated_at": iso(event["updated_at"]), "is_deleted": event["is_deleted"],
-                "recurring_enabled": event["recurring_enabled"], "raw": raw, "bots": bots}
-
     def move_event(self, event_id: str, changes: dict) -> dict:
         """Simulation: the organiser moves, relinks or cancels an event; scheduled bots follow."""
         with self.store.transaction():
-            event = self.store.get(EVENT, event_id)
-            if event is None:
-                raise NotFound(f"Event {event_id} not found.")
+            event = self.require(EVENT, event_id, f"Event {event_id} not found.")
             shift = 0.0
             if "start_time" in changes:
                 start = parse_iso(changes["start_time"])
@@ -137,7 +119,7 @@ class Calendars:
                 bot = self.store.get(BOT, schedule["bot_id"])
                 if bot is not None and bot["status"] == "Scheduled" and shift:
                     self._reschedule(bot, schedule, bot["join_at"] + shift)
-            return self.event_view(event)
+            return event
 
     def add_event(self, api_key: str, body: dict) -> dict:
         with self.store.transaction():
@@ -151,7 +133,7 @@ class Calendars:
                 raise Invalid("end_time must be after start_time.")
             event = self._new_event(calendar, body.get("title", "Meeting"), start, (end - start) / 60,
                                     weekly=body.get("weekly", False), meeting_url=body.get("meeting_url"))
-            return self.event_view(event)
+            return event
 
     # -- scheduling ------------------------------------------------------------------------
     def schedule(self, api_key: str, event_id: str, body: dict) -> dict:

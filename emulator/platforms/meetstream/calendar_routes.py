@@ -7,6 +7,7 @@ from flask import Response, g, request, url_for
 from ...core.http import json_response
 from ...core.operations import Param
 from .http import ERR, Http
+from .views import event_view
 
 PAGE = (Param("page", {"type": "integer", "minimum": 1}), Param("page_size", {"type": "integer", "minimum": 1,
                                                                                "maximum": 100}))
@@ -44,7 +45,7 @@ def add_calendar_routes(http: Http) -> None:
 
         return json_response({"next": link(page + 1) if more else None,
                               "previous": link(page - 1) if page > 1 else None, "has_more": more,
-                              "results": [model.event_view(e) for e in chunk]})
+                              "results": [event_view(model, e) for e in chunk]})
 
     @http.route("/calendar/events", "Sync and list upcoming events (paginated)", {200: "events.response",
                                                                                     400: ERR}, query=PAGE)

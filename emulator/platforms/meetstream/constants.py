@@ -21,6 +21,8 @@ IN_CALL = ("InMeeting", "Recording")
 LEAVE_DEFAULTS = {"waiting_room_timeout": 600, "everyone_left_timeout": 600, "voice_inactivity_timeout": 600,
                   "in_call_recording_timeout": 14400, "recording_permission_denied_timeout": 300}
 RETENTION_DEFAULT = {"type": "timed", "hours": 24}
+RECORDING_START_SECONDS = 2  # in the meeting to recording
+LEAVING_SECONDS = 2  # leaving to stopped
 # bot.stopped fires once per bot with status_code 200 whatever the reason; bot_status tells why.
 STOPS = {  # reason -> (bot_status, message)
     "stopped": ("Stopped", "Bot left the meeting"),

@@ -10,7 +10,7 @@ import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from ...core.contract import Target
+from ...core.contract import Target, body_event, read_twice, scheme_auth
 
 DEFAULT_API_KEY = "ms_emulator_key"
 WEBHOOK_SECRET = "ms_whsec_emulator_secret"
@@ -21,16 +21,10 @@ EVENTS = ["bot.joining", "bot.inmeeting", "bot.recording", "bot.leaving", "bot.s
           "audio.processed", "transcription.processed", "video.processed", "bot.done"]
 
 
-def auth_headers(api_key: str) -> dict[str, str]:
-    return {"Authorization": f"Token {api_key}"}
+auth_headers = scheme_auth("Token")
 
 
-def event_of(message: dict) -> str:
-    return json.loads(message["body"])["event"]
-
-
-def schema_of(event: str) -> str:
-    return f"webhook.{event}"
+event_of = body_event("event")
 
 
 def verify(message: dict, secret: str) -> bool:
@@ -117,10 +111,7 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
         @rule()
         def read(self) -> None:
             for bot_id, before in self.statuses.items():
-                url = f"{target.api_base}/bots/{bot_id}/status"
-                first, second = target.http.get(url), target.http.get(url)
-                assert first.status_code == 200 and first.json() == second.json(), "a read changed the bot"
-                status = first.json()["status"]
+                status = read_twice(target, f"{target.api_base}/bots/{bot_id}/status", "bot")["status"]
                 if before in TERMINAL:
                     assert status == before or (before != "Done" and status == "Done"), f"{before} -> {status}"
                 elif status not in TERMINAL:

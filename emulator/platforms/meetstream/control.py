@@ -12,6 +12,7 @@ from ...core.http import json_response
 from ...core.operations import operation
 from .constants import NAME, SETTINGS
 from .models import MeetStream
+from .views import event_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -39,13 +40,13 @@ def control_blueprint(engine: "Engine") -> Blueprint:
                request="control.event.request")
     def add_event() -> Response:
         body = control_body(engine, "control.event.request", NAME)
-        return json_response(model.add_event(body.pop("api_key"), body), 201)
+        return json_response(event_view(model, model.add_event(body.pop("api_key"), body)), 201)
 
     @bp.patch("/calendar/events/<event_id>")
     @operation("Move, relink, rename or cancel an event; its scheduled bots follow", {200: "event", 400: ERR,
                                                                                        404: ERR},
                request="control.event.update.request")
     def move_event(event_id: str) -> Response:
-        return json_response(model.move_event(event_id, control_body(engine, "control.event.update.request", NAME)))
+        return json_response(event_view(model, model.move_event(event_id, control_body(engine, "control.event.update.request", NAME))))
 
     return bp

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ...core.objects import Family, Shown, moments
 from .constants import BOT, NAME, TRANSCRIPT
-from .routes import details
+from .views import bot_details
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -18,7 +18,7 @@ def families(engine: "Engine") -> list[Family]:
 
     def bots() -> list[Shown]:
         return [Shown(b["bot_id"], b["status"], moments(*sorted(b["timeline"].items(), key=lambda s: s[1])),
-                      lambda b=b: {"bot_details": details(model, b)}, f"{b['bot_name']} · {b['platform']}", b["api_key"])
+                      lambda b=b: {"bot_details": bot_details(model, b)}, f"{b['bot_name']} · {b['platform']}", b["api_key"])
                 for b in store.find(BOT) if not b.get("deleted")]
 
     def transcripts() -> list[Shown]:

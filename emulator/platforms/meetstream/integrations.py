@@ -49,8 +49,7 @@ class Integrations:
             stored = {"agent_config_id": agent_id, "api_key": api_key, "config": config, "created_at": now,
                       "updated_at": now}
             self.store.put(AGENT, agent_id, stored, api_key)
-            return {"message": "Agent configuration created successfully", "agent_config_id": agent_id,
-                    "agent_config": self.agent_view(stored)}
+            return stored
 
     def agent(self, api_key: str, agent_id: str) -> dict:
         stored = self.store.get(AGENT, agent_id)
@@ -58,13 +57,8 @@ class Integrations:
             raise NotFound(f"Agent config {agent_id} not found.")
         return stored
 
-    @staticmethod
-    def agent_view(stored: dict) -> dict:
-        return {"agent_config_id": stored["agent_config_id"], **stored["config"], "created_at": stored["created_at"],
-                "updated_at": stored["updated_at"]}
-
     def agents(self, api_key: str) -> list[dict]:
-        return [self.agent_view(a) for a in self.store.find(AGENT, api_key)]
+        return self.store.find(AGENT, api_key)
 
     def update_agent(self, api_key: str, body: dict) -> dict:
         with self.store.transaction():
@@ -73,7 +67,7 @@ class Integrations:
             self._check_agent(config)
             stored.update(config=config, updated_at=iso(self.clock.now()))
             self.store.put(AGENT, stored["agent_config_id"], stored, api_key)
-            return {"message": "Agent configuration updated successfully", "agent_config": self.agent_view(stored)}
+            return stored
 
     def delete_agent(self, api_key: str, agent_id: str) -> dict:
         with self.store.transaction():
@@ -94,10 +88,7 @@ class Integrations:
             return stored
 
     def domain(self, api_key: str, domain: str) -> dict:
-        stored = self.store.get(LOGIN_DOMAIN, f"{api_key}:{domain.lower()}")
-        if stored is None:
-            raise NotFound(f"Domain {domain} not found.")
-        return stored
+        return self.require(LOGIN_DOMAIN, f"{api_key}:{domain.lower()}", f"Domain {domain} not found.")
 
     def domains(self, api_key: str) -> list[dict]:
         return self.store.find(LOGIN_DOMAIN, api_key)
@@ -168,10 +159,7 @@ class Integrations:
             return stored
 
     def zoom_connection(self, api_key: str, zoom_user: str) -> dict:
-        stored = self.store.get(ZOOM, f"{api_key}:{zoom_user}")
-        if stored is None:
-            raise NotFound(f"Zoom connection {zoom_user} not found.")
-        return stored
+        return self.require(ZOOM, f"{api_key}:{zoom_user}", f"Zoom connection {zoom_user} not found.")
 
     def zoom_connections(self, api_key: str) -> list[dict]:
         return self.store.find(ZOOM, api_key)

@@ -7,6 +7,7 @@ from flask import Response, g, request
 from ...core.http import json_response
 from ...core.operations import Param
 from .http import ERR, Http, ms_error
+from .views import agent_view
 
 AGENT_ID = Param("agent_config_id", {"type": "string", "minLength": 1})
 
@@ -17,7 +18,9 @@ def add_integration_routes(http: Http) -> None:
     @http.route("/mia", "Create a MIA agent config (its agent_config_id goes on create_bot)",
                 {200: "agent.created", 400: ERR}, method="POST", request="agent.create.request")
     def create_agent() -> Response:
-        return json_response(model.create_agent(g.api_key, http.body("agent.create.request")))
+        stored = model.create_agent(g.api_key, http.body("agent.create.request"))
+        return json_response({"message": "Agent configuration created successfully",
+                              "agent_config_id": stored["agent_config_id"], "agent_config": agent_view(stored)})
 
     @http.route("/mia", "List the agent configs, or one with ?agent_config_id=",
                 {200: "agents.response", 400: ERR, 404: ERR},
@@ -25,14 +28,15 @@ def add_integration_routes(http: Http) -> None:
     def list_agents() -> Response:
         wanted = request.args.get("agent_config_id")
         if wanted:
-            return json_response({"agent_config": model.agent_view(model.agent(g.api_key, wanted))})
-        agents = model.agents(g.api_key)
+            return json_response({"agent_config": agent_view(model.agent(g.api_key, wanted))})
+        agents = [agent_view(a) for a in model.agents(g.api_key)]
         return json_response({"agent_configs": agents, "count": len(agents)})
 
     @http.route("/mia", "Update an agent config (agent_config_id in the body; only the fields given change)",
                 {200: "agent.updated", 400: ERR, 404: ERR}, method="PUT", request="agent.update.request")
     def update_agent() -> Response:
-        return json_response(model.update_agent(g.api_key, http.body("agent.update.request")))
+        stored = model.update_agent(g.api_key, http.body("agent.update.request"))
+        return json_response({"message": "Agent configuration updated successfully", "agent_config": agent_view(stored)})
 
     @http.route("/mia", "Delete an agent config (?agent_config_id=, a query parameter)",
                 {200: "message.response", 400: ERR, 404: ERR}, method="DELETE",

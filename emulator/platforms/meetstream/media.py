@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import json
 
-from ...core import media
 from ...core.clock import iso
 from ...core.ids import stable_int
 from ...core.model import due
-from .constants import AUDIO_LINK, BOT, NAME, STREAM_LINK, VIDEO_LINK
+from .constants import AUDIO_LINK, BOT, NAME
 
 SCREENSHOT_EVERY = 300  # seconds of recording between screenshots
+
+
+def stream_file(person: dict, index: int) -> str:
+    return f"{person['name'].replace(' ', '_')}_{person['id']}_{index}.webm"
 
 
 class Media:
@@ -31,16 +34,16 @@ class Media:
     def _has_video(bot: dict) -> bool:
         return bool(bot["video_required"] or bot["video_separate_streams"])
 
-    def _video_ready(self, bot: dict) -> bool:
+    def video_ready(self, bot: dict) -> bool:
         """Whether what video processing makes can be read (at once when the bot records no video)."""
         if bot["media"] is None:
             return False
         return "VideoProcessing" in bot["timeline"] or not self._has_video(bot)
 
-    def _folder(self, bot: dict) -> str:
+    def folder(self, bot: dict) -> str:
         return f"{NAME}/{bot['bot_id']}"
 
-    def _seed(self, bot: dict) -> int:
+    def media_seed(self, bot: dict) -> int:
         return stable_int(self.engine.config.seed, bot["bot_id"])
 
     @due("manifest")
@@ -56,7 +59,7 @@ class Media:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["deleted"]:
             return
-        seconds, seed, folder = self.recorded_seconds(bot), self._seed(bot), self._folder(bot)
+        seconds, seed, folder = self.recorded_seconds(bot), self.media_seed(bot), self.folder(bot)
         links = self.engine.links
         links.put_media(f"{folder}/audio.wav", "full_wav", seconds, seed, f"{bot['bot_id']}.wav")
         bot["media"] = {"audio": f"{folder}/audio.wav", "video": None, "audio_streams": {}, "video_streams": {},
@@ -64,8 +67,8 @@ class Media:
         if bot["audio_separate_streams"] and bot["platform"] != "teams":  # not on Teams, as documented
             for person in bot["participants"]:
                 key = f"{folder}/audio_streams/{person['id']}_0.webm"
-                links.put_media(key, "webm_opus", self._talk_time(bot, person), seed + int(person["id"][1:]),
-                                self._stream_file(person, 0))
+                links.put_media(key, "webm_opus", self.talk_time(bot, person), seed + int(person["id"][1:]),
+                                stream_file(person, 0))
                 bot["media"]["audio_streams"][person["id"]] = key
         if bot["provider"] == "meeting_captions":
             captions = [{"speaker": s["speaker"], "text": s["transcript"], "start_time": s["start_time"],
@@ -86,7 +89,7 @@ class Media:
         bot = self.store.get(BOT, payload["bot"])
         if bot is None or bot["deleted"] or bot["media"] is None:
             return
-        seconds, seed, folder = self.recorded_seconds(bot), self._seed(bot), self._folder(bot)
+        seconds, seed, folder = self.recorded_seconds(bot), self.media_seed(bot), self.folder(bot)
         links = self.engine.links
         if bot["video_required"]:
             links.put_media(f"{folder}/video.mp4", "mp4", seconds, seed, f"{bot['bot_id']}.mp4")
@@ -94,8 +97,8 @@ class Media:
         if bot["video_separate_streams"]:
             for index, person in enumerate(bot["participants"]):
                 key = f"{folder}/video_streams/{person['id']}_0.webm"
-                links.put_media(key, "webm_vp8", self._talk_time(bot, person), seed + 100 + index,
-                                self._stream_file(person, 0))
+                links.put_media(key, "webm_vp8", self.talk_time(bot, person), seed + 100 + index,
+                                stream_file(person, 0))
                 bot["media"]["video_streams"][person["id"]] = key
             if self.setting("screenshare") and bot["participants"]:
                 key = f"{folder}/screenshares/{bot['participants'][0]['id']}_0.webm"
@@ -135,114 +138,9 @@ class Media:
                 + list(found.get("video_streams", {}).values()) + [s["key"] for s in found.get("screenshots", [])])
 
     # -- reading ---------------------------------------------------------------------------
-    def _talk_time(self, bot: dict, person: dict) -> float:
+    def talk_time(self, bot: dict, person: dict) -> float:
         return max(1.0, min(person["left"] or bot["stopped_at"], bot["stopped_at"]) -
                    max(person["joined"], bot["recording_from"]))
-
-    @staticmethod
-    def _stream_file(person: dict, index: int) -> str:
-        return f"{person['name'].replace(' ', '_')}_{person['id']}_{index}.webm"
-
-    def audio_view(self, bot: dict) -> dict | None:
-        key = (bot["media"] or {}).get("audio")
-        return {"audio_url": self.engine.links.mint(key, AUDIO_LINK)} if key else None
-
-    def video_view(self, bot: dict) -> dict | None:
-        key = (bot["media"] or {}).get("video")
-        if not key:
-            return None
-        seconds = media.media_seconds(self.recorded_seconds(bot))
-        size = len(media.render("mp4", self.recorded_seconds(bot), self._seed(bot)))
-        width, height = media.VIDEO_SIZE
-        return {"video_url": self.engine.links.mint(key, VIDEO_LINK),
-                "video_info": {"duration": float(seconds), "size_mb": round(size / 1024 / 1024, 3),
-                               "resolution": f"{width}x{height}", "fps": 1, "frames_processed": seconds,
-                               "corrupted_frames": 0}}
-
-    def audio_streams_view(self, bot: dict) -> dict | None:
-        if bot["media"] is None:
-            return None
-        people = [p for p in bot["participants"] if p["id"] in bot["media"]["audio_streams"]]
-        return {"bot_id": bot["bot_id"], "audio_status": "Success", "audio_streams_available": bool(people),
-                "participants": [{"participant_name": p["name"], "streams": [{
-                    "stream_id": f"{p['name'].replace(' ', '')}_{p['id']}", "segments": [{
-                        "segment_index": 0, "url": self.engine.links.mint(bot["media"]["audio_streams"][p["id"]],
-                                                                          STREAM_LINK),
-                        "filename": self._stream_file(p, 0), "duration_seconds": round(self._talk_time(bot, p), 3),
-                        "sample_rate": 48000, "channels": 1, "codec": "opus"}]}]} for p in people],
-                "summary": {"total_participants": len(people), "total_segments": len(people)}}
-
-    def recording_streams_view(self, bot: dict) -> dict | None:
-        if not self._video_ready(bot):
-            return None
-        streams = bot["media"]["video_streams"]
-
-        def entry(name: str, stream_id: str, key: str, seconds: float, filename: str) -> dict:
-            return {"participant_name": name, "streams": [{"stream_id": stream_id, "segments": [{
-                "segment_index": 0, "url": self.engine.links.mint(key, STREAM_LINK), "filename": filename,
-                "duration_seconds": round(seconds, 3), "width": 640, "height": 360, "codec": "vp8"}]}]}
-
-        people = [entry(p["name"], p["device_id"], streams[p["id"]], self._talk_time(bot, p), self._stream_file(p, 0))
-                  for p in bot["participants"] if p["id"] in streams]
-        shares = []
-        if "screenshare" in streams and bot["participants"]:
-            sharer = bot["participants"][0]
-            shares.append(entry(sharer["name"], f"{sharer['device_id']}/screenshare", streams["screenshare"],
-                                self.recorded_seconds(bot) / 2, "screenshare_0.webm"))
-        return {"bot_id": bot["bot_id"], "video_status": "Success", "recording_streams_available": bool(people),
-                "participants": people, "screenshares": shares,
-                "summary": {"total_participants": len(people), "total_screenshares": len(shares),
-                            "total_segments": len(people) + len(shares)}}
-
-    def screenshots_view(self, bot: dict) -> dict | None:
-        if not self._video_ready(bot):
-            return None
-        return {"bot_id": bot["bot_id"], "screenshots": [
-            {"screenshot_index": i, "timestamp": iso(s["at"]), "url": self.engine.links.mint(s["key"], VIDEO_LINK)}
-            for i, s in enumerate(bot["media"]["screenshots"])]}
-
-    def speaker_timeline(self, bot: dict) -> dict | None:
-        """Who spoke when, as byte ranges of the served WAV (8 kHz, 16-bit mono after a 44-byte header)."""
-        if bot["media"] is None:
-            return None
-        seconds = self.recorded_seconds(bot)
-        rate, total = media.FULL_WAV_RATE, media.full_wav_size(seconds)
-        people = {p["name"]: p for p in bot["participants"]}
-        chunks = []
-        for segment in self.segments(bot, seconds, bot["provider"]):
-            start, end = (media.FULL_WAV_HEADER + 2 * int(round(t * rate))
-                          for t in (segment["start_time"], segment["end_time"]))
-            if end > total:
-                break
-            person = people.get(segment["speaker"])
-            chunks.append({"chunkIndex": len(chunks), "timestamp": iso(bot["recording_from"] + segment["start_time"]),
-                           "sampleRate": rate, "speakerId": person["device_id"] if person else "NoSpeaker",
-                           "speakerName": segment["speaker"], "startByte": start, "endByte": end})
-        return {"chunks": chunks, "lastUpdated": iso(bot["timeline"].get("AudioProcessing", bot["stopped_at"])),
-                "audioFilePath": f"{self._folder(bot)}/audio.wav", "totalFileSize": total}
-
-    def participants_view(self, bot: dict) -> list[dict]:
-        """The documented top-level array; status 1 while in the meeting, 2 once left."""
-        out = []
-        for p in bot["participants"]:
-            left = p["left"] is not None
-            out.append({"deviceId": p["device_id"], "displayName": p["name"], "fullName": p["name"],
-                        "profilePicture": "", "status": 2 if left else 1,
-                        "humanized_status": "left" if left else "in_meeting",
-                        "streamIds": [f"{p['device_id']}/audio", f"{p['device_id']}/video"],
-                        "lastUpdated": iso(p["left"] if left else p["joined"]), "parentDeviceId": None})
-        return out
-
-    def chats_view(self, bot: dict) -> dict:
-        """What the people said in the chat (from the simulated speech) and what the bot sent."""
-        said = self.segments(bot, self.recorded_seconds(bot) or 60, bot["provider"]) if bot["recording_from"] else []
-        start = bot["recording_from"] or bot["created_at"]
-        chats = [{"sender": s["speaker"], "message": s["transcript"], "timestamp": start + s["start_time"],
-                  "metadata": {"message_type": "text"}}
-                 for i, s in enumerate(said) if i % 7 == 3 and (bot["stopped_at"] or start + s["start_time"]
-                                                                 <= self.clock.now())]
-        chats = sorted(chats + bot["chats"], key=lambda c: c["timestamp"])
-        return {"bot_id": bot["bot_id"], "chats": [{**c, "timestamp": iso(c["timestamp"])} for c in chats]}
 
     def participant_events(self, bot: dict) -> list[dict]:
         """Joins and leaves as bot_details lists them, oldest first."""

@@ -9,7 +9,7 @@ from ...core.clock import iso
 from ...core.content import Room, speech
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.model import due
-from .constants import BOT, NAME, STREAMING, TRANSCRIPT, TRANSCRIPT_LINK
+from .constants import BOT, NAME, STREAMING, TRANSCRIPT
 
 DEFAULT_PROVIDER = {"meetstream": {"language": "auto", "translate": False}}  # /transcribe with an empty body
 RUN_STATUS = {"processing": "Processing", "completed": "Success", "failed": "Failed", "failing": "Processing"}
@@ -124,19 +124,6 @@ class Transcripts:
         key = record["raw_key"] if raw else record["key"]
         blob = self.store.get_blob(key) if key else None
         return json.loads(blob[0]) if blob else None
-
-    def runs_view(self, bot: dict) -> dict:
-        runs = []
-        for r in self.store.find(TRANSCRIPT, bot["bot_id"]):
-            if r["status"] == "deleted":
-                continue
-            ready = r["key"] is not None
-            runs.append({"transcript_id": r["transcript_id"], "provider": r["provider"],
-                         "status": RUN_STATUS[r["status"]], "created_at": r["created_at"], "config": r["config"],
-                         "download_urls": {"raw_transcript": self.engine.links.mint(r["raw_key"], TRANSCRIPT_LINK),
-                                           "processed_transcript": self.engine.links.mint(r["key"], TRANSCRIPT_LINK)}
-                         if ready else None})
-        return {"bot_id": bot["bot_id"], "transcriptions": runs}
 
     def summary(self, bot: dict) -> dict | None:
         """What a summary workflow makes once the call's speech is known (None: not yet)."""

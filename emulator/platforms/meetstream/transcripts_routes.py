@@ -9,6 +9,7 @@ from flask import Response, g
 from ...core.http import json_response
 from ...core.operations import Param
 from .http import BOOLEAN, ERR, NOT_READY, Http, flag, ms_error
+from .views import runs_view
 
 
 def add_transcript_routes(http: Http) -> None:
@@ -17,7 +18,7 @@ def add_transcript_routes(http: Http) -> None:
     @http.bot_route("/transcriptions", "Every transcription run of the bot: Processing, Success or Failed, "
                     "with 1-hour download links", {200: "transcriptions.response"})
     def transcriptions(bot_id: UUID) -> Response:
-        return json_response(model.runs_view(model.bot(str(bot_id), g.api_key)))
+        return json_response(runs_view(model, model.bot(str(bot_id), g.api_key)))
 
     @http.bot_route("/transcribe", "Transcribe the stored audio again (an empty body uses MeetStream's own "
                     "provider); the run becomes the bot's transcript_id", {200: "transcribe.response", 400: ERR,

@@ -4,13 +4,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections import Counter
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from ...core.contract import Target
+from ...core.contract import Target, body_event, scheme_auth
 
 DEFAULT_API_KEY = "emulator-recall-key"
 LINK_LIFETIME = 6 * 3600
@@ -20,16 +19,10 @@ CODES = ["joining_call", "in_waiting_room", "in_call_not_recording", "recording_
 FINAL = {"done", "fatal", "media_expired"}
 
 
-def auth_headers(api_key: str) -> dict[str, str]:
-    return {"Authorization": f"Token {api_key}"}
+auth_headers = scheme_auth("Token")
 
 
-def event_of(message: dict) -> str:
-    return json.loads(message["body"])["event"]
-
-
-def schema_of(event: str) -> str:
-    return f"webhook.{event}"
+event_of = body_event("event")
 
 
 def verify(message: dict, secret: str) -> bool:

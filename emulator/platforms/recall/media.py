@@ -180,9 +180,7 @@ class Media:
     def fail_artifact(self, artifact_id: str, sub_code: str | None) -> dict:
         """One artifact fails (transcript.failed with a provider_connection_failed sub_code, say)."""
         with self.store.transaction():
-            artifact = self.store.get(ARTIFACT, artifact_id)
-            if artifact is None:
-                raise NotFound("Not found.")
+            artifact = self.require(ARTIFACT, artifact_id, "Not found.")
             if artifact["status"]["code"] != "processing":
                 raise Conflict(f"The artifact is {artifact['status']['code']}: only one processing can fail.")
             self._set_status(artifact, self.store.get(RECORDING, artifact["recording_id"]), "failed", sub_code)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, rule
 
 from ...core.clock import parse_iso
-from ...core.contract import Target, link_expiry_check
+from ...core.contract import Target, link_expiry_check, read_twice, scheme_auth
 
 DEFAULT_API_KEY = "emulator-token-0001"
 LINK_LIFETIME = 6 * 3600
@@ -21,8 +21,7 @@ NEXT = {  # where a job may be found next (reads can skip a step)
 webhook_scenario = None  # SpotMe sends no webhooks: jobs are polled
 
 
-def auth_headers(api_key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_key}"}
+auth_headers = scheme_auth("Bearer")
 
 
 def _finished_session(target: Target) -> tuple[str, str]:
@@ -91,10 +90,7 @@ def lifecycle(target: Target) -> type[RuleBasedStateMachine]:
         @rule()
         def read(self) -> None:
             for job_id, before in self.statuses.items():
-                url = f"{target.api_base}/workspace/{self.workspace}/transcript-jobs/{job_id}"
-                first, second = target.http.get(url), target.http.get(url)
-                assert first.status_code == 200 and first.json() == second.json(), "a read changed the job"
-                status = first.json()["status"]
+                status = read_twice(target, f"{target.api_base}/workspace/{self.workspace}/transcript-jobs/{job_id}", "job")["status"]
                 assert status in NEXT[before], f"job went {before} -> {status}"
                 self.statuses[job_id] = status
             url = f"{target.api_base}/workspace/{self.workspace}/live-sessions/{self.session}/transcript"

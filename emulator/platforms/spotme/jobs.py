@@ -57,9 +57,7 @@ class Jobs:
 
     def fail_job(self, job_id: str, message: str | None) -> dict:
         with self.store.transaction():
-            job = self.store.get(JOB, job_id)
-            if job is None:
-                raise NotFound(f"Job {job_id} does not exist.")
+            job = self.require(JOB, job_id, f"Job {job_id} does not exist.")
             if job["status"] in ("completed", "failed"):
                 raise Conflict(f"Job {job_id} has already {job['status']}.")
             job.update(status="failed", failed_at=iso(self.clock.now()),

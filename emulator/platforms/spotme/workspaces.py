@@ -58,10 +58,7 @@ class Workspaces:
                                   "participants": 5})
 
     def workspace(self, workspace_id: str) -> dict:
-        workspace = self.store.get(WORKSPACE, workspace_id)
-        if workspace is None:
-            raise NotFound(f"Workspace {workspace_id} does not exist.")
-        return workspace
+        return self.require(WORKSPACE, workspace_id, f"Workspace {workspace_id} does not exist.")
 
     def workspaces(self) -> list[dict]:
         return self.store.find(WORKSPACE)
