@@ -6,7 +6,7 @@ from typing import Iterator
 import pytest
 
 from emulator.core.contract import hypothesis_without_traces
-from helpers import LessonspaceClient, Receiver
+from helpers import HmsClient, LessonspaceClient, MeetStreamClient, RecallClient, SpotMeClient, Receiver
 
 
 hypothesis_without_traces()
@@ -18,37 +18,16 @@ def receiver() -> Iterator[Receiver]:
     r.close()
 
 
-@pytest.fixture
-def ls(emulator) -> LessonspaceClient:
-    return LessonspaceClient(emulator)
+def _client(cls: type) -> object:
+    """A fixture giving a client of one platform on the test's emulator."""
+    return pytest.fixture(lambda emulator: cls(emulator))  # named by the attribute it is bound to
 
 
-@pytest.fixture
-def spotme(emulator):
-    from helpers import SpotMeClient
-
-    return SpotMeClient(emulator)
-
-
-@pytest.fixture
-def hms(emulator):
-    from helpers import HmsClient
-
-    return HmsClient(emulator)
-
-
-@pytest.fixture
-def ms(emulator):
-    from helpers import MeetStreamClient
-
-    return MeetStreamClient(emulator)
-
-
-@pytest.fixture
-def recall(emulator):
-    from helpers import RecallClient
-
-    return RecallClient(emulator)
+ls = _client(LessonspaceClient)
+spotme = _client(SpotMeClient)
+hms = _client(HmsClient)
+ms = _client(MeetStreamClient)
+recall = _client(RecallClient)
 
 
 @pytest.fixture(scope="session")

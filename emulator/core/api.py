@@ -39,6 +39,18 @@ class ApiKit:
         self.bp = Blueprint(self.name, __name__)
         self.bp.register_error_handler(DomainError, self._answer_domain_error)
 
+    @classmethod
+    def blueprint(cls, *families: Callable[[Any], None]) -> Callable[["Engine"], Blueprint]:
+        """A platform's ``api_blueprint``: one kit, with each family's ``add_<family>_routes``
+        applied in order."""
+        def build(engine: "Engine") -> Blueprint:
+            http = cls(engine)
+            for add_routes in families:
+                add_routes(http)
+            return http.bp
+
+        return build
+
     # -- what a platform supplies ------------------------------------------------------------
     def error(self, status: int, message: str) -> ApiError:
         """The vendor's error for a status and a message."""

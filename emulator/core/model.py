@@ -62,9 +62,11 @@ class PlatformModel:
         """Schedule this platform's ``action`` at ``when`` on the emulator clock."""
         self.engine.timeline.at(when, f"{self.NAME}.{action}", payload)
 
-    def require(self, kind: str, key: str, message: str | None = None) -> dict:
-        """The stored object, or the platform's 404 (``message``, else "no such <kind>: <key>")."""
+    def require(self, kind: str, key: str, message: str | None = None,
+                where: Callable[[dict], bool] | None = None) -> dict:
+        """The stored object, or the platform's 404 (``message``, else "no such <kind>: <key>").
+        ``where`` says whether the caller may see it (its tenant, its parent): if not, also a 404."""
         found = self.store.get(kind, key)
-        if found is None:
+        if found is None or (where is not None and not where(found)):
             raise NotFound(message or f"no such {kind.split('.', 1)[-1]}: {key}")
         return found

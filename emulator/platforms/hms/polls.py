@@ -217,9 +217,8 @@ class Polls:
         return responses
 
     def poll_response(self, poll_id: str, response_id: str) -> dict:
-        response = self.store.get(POLL_RESPONSE, response_id)
-        if response is None or response["poll_id"] != self.poll(poll_id)["id"]:
-            raise NotFound(f"response not found: {response_id}")
+        response = self.require(POLL_RESPONSE, response_id, f"response not found: {response_id}",
+                                where=lambda response: response["poll_id"] == self.poll(poll_id)["id"])
         return response
 
     def poll_results(self, poll_id: str, question: int | None = None) -> list[dict]:

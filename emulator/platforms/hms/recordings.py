@@ -11,6 +11,7 @@ from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
 from ...core.model import due
 from . import files
+from .beam import begin_stopping, set_paused
 from .constants import ACTIVE, ASSET, NAME, RECORDER, RECORDING, SESSION, STREAM
 
 class Recordings:
@@ -82,12 +83,7 @@ class Recordings:
         now = self.clock.now()
         if recording["status"] == "starting":  # stopped before the recorder joined: BEAM_STOPPED
             return self._fail(recording, "BEAM_STOPPED", "recording was stopped before it started")
-        recording["_"]["reason"] = reason
-        recording["_"]["stop_requested"] = now
-        if recording["_"]["paused_at"] is not None:
-            recording["_"]["paused_total"] += now - recording["_"]["paused_at"]
-            recording["_"]["paused_at"] = None
-        recording.update(status="stopping", updated_at=iso(now))
+        begin_stopping(recording, reason, now)
         self.store.put(RECORDING, recording["id"], recording, recording["room_id"])
         self.after(self.setting("stopping_seconds"), "stopped", {"recording": recording["id"]})
         return recording
@@ -103,12 +99,7 @@ class Recordings:
             paused = recording["_"]["paused_at"] is not None
             if pause == paused:
                 raise Conflict(f"recording {recording['id']} is already {'paused' if paused else 'recording'}")
-            if pause:
-                recording["_"]["paused_at"] = now
-            else:
-                recording["_"]["paused_total"] += now - recording["_"]["paused_at"]
-                recording["_"]["paused_at"] = None
-            recording["updated_at"] = iso(now)
+            set_paused(recording, pause, now)
             return self.store.put(RECORDING, recording["id"], recording, room_id)
 
     def _recover(self, payload: dict, error: str) -> None:

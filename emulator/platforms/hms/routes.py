@@ -3,10 +3,6 @@
 tokens, templates, analytics, polls)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from flask import Blueprint
-
 from .access_routes import add_access_routes
 from .active_room_routes import add_active_room_routes
 from .analytics_routes import add_analytics_routes
@@ -17,18 +13,5 @@ from .room_routes import add_room_routes
 from .stream_routes import add_stream_routes
 from .template_routes import add_template_routes
 
-if TYPE_CHECKING:
-    from ...core.engine import Engine
 
-
-def api_blueprint(engine: "Engine") -> Blueprint:
-    http = Http(engine)
-    add_room_routes(http)
-    add_recording_routes(http)
-    add_active_room_routes(http)
-    add_stream_routes(http)
-    add_access_routes(http)
-    add_template_routes(http)
-    add_analytics_routes(http)
-    add_poll_routes(http)
-    return http.bp
+api_blueprint = Http.blueprint(add_room_routes, add_recording_routes, add_active_room_routes, add_stream_routes, add_access_routes, add_template_routes, add_analytics_routes, add_poll_routes)

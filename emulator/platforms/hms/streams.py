@@ -10,6 +10,7 @@ from ...core.clock import iso, parse_iso
 from ...core.errors import Conflict, Invalid, NotFound
 from ...core.ids import stable_int
 from ...core.model import due
+from .beam import begin_stopping, set_paused
 from .constants import NAME, RECORDER, SESSION, STREAM
 
 LIVE, EXTERNAL = "live_stream", "external_stream"
@@ -57,9 +58,8 @@ class Streams:
             return stream
 
     def stream(self, kind: str, stream_id: str) -> dict:
-        stream = self.store.get(STREAM, stream_id)
-        if stream is None or stream["kind"] != kind:
-            raise NotFound(f"{kind.replace('_', ' ')} not found: {stream_id}")
+        stream = self.require(STREAM, stream_id, f"{kind.replace('_', ' ')} not found: {stream_id}",
+                              where=lambda stream: stream["kind"] == kind)
         return stream
 
     def streams(self, kind: str) -> list[dict]:
@@ -82,12 +82,7 @@ class Streams:
         now = self.clock.now()
         if stream["status"] == "starting":  # stopped before Beam joined
             return self._fail_stream(stream, "BEAM_STOPPED", "Beam stopped too early")
-        stream["_"]["reason"] = reason
-        stream["_"]["stop_requested"] = now  # what was streamed ends here, not when Beam has left
-        if stream["_"]["paused_at"] is not None:
-            stream["_"]["paused_total"] += now - stream["_"]["paused_at"]
-            stream["_"]["paused_at"] = None
-        stream.update(status="stopping", updated_at=iso(now))
+        begin_stopping(stream, reason, now)
         self.store.put(STREAM, stream["id"], stream, stream["room_id"])
         self.after(self.setting("stopping_seconds"), "stream_stopped", {"stream": stream["id"]})
         return stream
@@ -101,13 +96,7 @@ class Streams:
             paused = stream["_"]["paused_at"] is not None
             if pause == paused:
                 raise Conflict(f"the recording of live stream {stream_id} is already {'paused' if paused else 'running'}")
-            now = self.clock.now()
-            if pause:
-                stream["_"]["paused_at"] = now
-            else:
-                stream["_"]["paused_total"] += now - stream["_"]["paused_at"]
-                stream["_"]["paused_at"] = None
-            stream["updated_at"] = iso(now)
+            set_paused(stream, pause, self.clock.now())
             return self.store.put(STREAM, stream_id, stream, stream["room_id"])
 
     def timed_metadata(self, stream_id: str, body: dict) -> dict:

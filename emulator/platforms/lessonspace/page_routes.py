@@ -6,14 +6,15 @@ from html import escape
 from urllib.parse import urlencode
 from uuid import UUID
 
-from flask import Blueprint, Response, request
+from flask import Response, request
 
 from ...core.errors import DomainError
 from .constants import NAME
-from .models import Lessonspace
+from .http import Http
 
 
-def add_page_routes(bp: Blueprint, model: Lessonspace) -> None:
+def add_page_routes(http: Http) -> None:
+    bp, model = http.bp, http.model
     @bp.get("/room/<room_id>")
     def room(room_id: str) -> Response:
         """The page a client_url opens: it joins the user to the space's session."""

@@ -237,9 +237,8 @@ class Sessions:
 
     # -- reading ---------------------------------------------------------------------------
     def session(self, org: dict, uuid: str) -> dict:
-        session = self.store.get(SESSION, uuid)
-        if session is None or session["org_id"] != org["id"]:
-            raise NotFound("Not found.")
+        session = self.require(SESSION, uuid, "Not found.",
+                               where=lambda session: session["org_id"] == org["id"])
         return session
 
     def sessions(self, org: dict) -> list[dict]:

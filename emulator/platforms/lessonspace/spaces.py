@@ -167,9 +167,8 @@ class Spaces:
         return self.store.find(SPACE, str(org["id"]))
 
     def space(self, org: dict, room_id: str) -> dict:
-        space = self.store.get(SPACE, room_id)
-        if space is None or space["org_id"] != org["id"]:
-            raise NotFound("Not found.")
+        space = self.require(SPACE, room_id, "Not found.",
+                             where=lambda space: space["org_id"] == org["id"])
         return space
 
 

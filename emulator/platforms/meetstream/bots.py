@@ -101,9 +101,8 @@ class Bots:
             self._on_join({"bot": bot["bot_id"]})
 
     def bot(self, bot_id: str, api_key: str | None = None) -> dict:
-        bot = self.store.get(BOT, bot_id)
-        if bot is None or (api_key is not None and bot["api_key"] != api_key):
-            raise NotFound(f"Bot {bot_id} not found.")
+        bot = self.require(BOT, bot_id, f"Bot {bot_id} not found.",
+                           where=lambda bot: api_key is None or bot["api_key"] == api_key)
         return bot
 
     def bots(self, api_key: str) -> list[dict]:

@@ -84,9 +84,8 @@ class Calendars:
         return event
 
     def calendar_event(self, api_key: str, event_id: str) -> dict:
-        event = self.store.get(EVENT, event_id)
-        if event is None or event["api_key"] != api_key or event["is_deleted"]:
-            raise NotFound(f"Event {event_id} not found.")
+        event = self.require(EVENT, event_id, f"Event {event_id} not found.",
+                             where=lambda event: event["api_key"] == api_key and not event["is_deleted"])
         return event
 
     def events(self, api_key: str) -> list[dict]:

@@ -52,9 +52,8 @@ class Integrations:
             return stored
 
     def agent(self, api_key: str, agent_id: str) -> dict:
-        stored = self.store.get(AGENT, agent_id)
-        if stored is None or stored["api_key"] != api_key:
-            raise NotFound(f"Agent config {agent_id} not found.")
+        stored = self.require(AGENT, agent_id, f"Agent config {agent_id} not found.",
+                              where=lambda stored: stored["api_key"] == api_key)
         return stored
 
     def agents(self, api_key: str) -> list[dict]:
@@ -122,9 +121,8 @@ class Integrations:
             return stored
 
     def _login(self, api_key: str, login_id: str) -> dict:
-        stored = self.store.get(LOGIN, login_id)
-        if stored is None or stored["api_key"] != api_key:
-            raise NotFound(f"Google login {login_id} not found.")
+        stored = self.require(LOGIN, login_id, f"Google login {login_id} not found.",
+                              where=lambda stored: stored["api_key"] == api_key)
         return stored
 
     def logins(self, api_key: str) -> list[dict]:

@@ -112,9 +112,8 @@ class Transcripts:
                     "message": "Transcription started"}
 
     def transcript(self, api_key: str, transcript_id: str) -> dict:
-        record = self.store.get(TRANSCRIPT, transcript_id)
-        if record is None or self.store.get(BOT, record["bot_id"])["api_key"] != api_key:
-            raise NotFound(f"Transcript {transcript_id} not found.")
+        record = self.require(TRANSCRIPT, transcript_id, f"Transcript {transcript_id} not found.",
+                              where=lambda record: self.store.get(BOT, record["bot_id"])["api_key"] == api_key)
         return record
 
     def transcripts_of(self, bot_id: str) -> list[dict]:

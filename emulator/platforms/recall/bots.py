@@ -77,9 +77,8 @@ class Bots:
 
     def bot(self, bot_id: str) -> dict:
         """A bot of the workspace acting now (Recall scopes every object to the key's workspace)."""
-        bot = self.store.get(BOT, bot_id)
-        if bot is None or not visible(bot.get("workspace")):
-            raise NotFound("Not found.")
+        bot = self.require(BOT, bot_id, "Not found.",
+                           where=lambda bot: visible(bot.get("workspace")))
         return bot
 
     def bots(self) -> list[dict]:

@@ -31,9 +31,8 @@ class Calendars:
             return calendar
 
     def calendar(self, calendar_id: str) -> dict:
-        calendar = self.store.get(CALENDAR, calendar_id)
-        if calendar is None or not visible(calendar["workspace"]):
-            raise NotFound("Not found.")
+        calendar = self.require(CALENDAR, calendar_id, "Not found.",
+                                where=lambda calendar: visible(calendar["workspace"]))
         return calendar
 
     def calendars(self) -> list[dict]:

@@ -266,18 +266,17 @@ class Media:
 
     # -- reading ---------------------------------------------------------------------------
     def recording(self, recording_id: str) -> dict:
-        recording = self.store.get(RECORDING, recording_id)
-        if recording is None or not visible(self._workspace_of(recording_id)):
-            raise NotFound("Not found.")
+        recording = self.require(RECORDING, recording_id, "Not found.",
+                                 where=lambda recording: visible(self._workspace_of(recording_id)))
         return recording
 
     def recordings(self) -> list[dict]:
         return [r for r in self.store.find(RECORDING) if visible(self._workspace_of(r["id"]))]
 
     def artifact(self, artifact_id: str, kind: str) -> dict:
-        artifact = self.store.get(ARTIFACT, artifact_id)
-        if artifact is None or artifact["kind"] != kind or not visible(self._workspace_of(artifact["recording_id"])):
-            raise NotFound("Not found.")
+        artifact = self.require(ARTIFACT, artifact_id, "Not found.",
+                                where=lambda artifact: artifact["kind"] == kind
+                                                        and visible(self._workspace_of(artifact["recording_id"])))
         return artifact
 
     def artifacts(self, kind: str) -> list[dict]:

@@ -57,9 +57,8 @@ class Realtime:
             "bot": {"id": bot["id"], "metadata": bot["metadata"]}})
 
     def realtime_endpoint(self, endpoint_id: str) -> dict:
-        endpoint = self.store.get(REALTIME, endpoint_id)
-        if endpoint is None or not visible(self._workspace_of(endpoint["recording_id"])):
-            raise NotFound("Not found.")
+        endpoint = self.require(REALTIME, endpoint_id, "Not found.",
+                                where=lambda endpoint: visible(self._workspace_of(endpoint["recording_id"])))
         return endpoint
 
     def realtime_endpoints(self) -> list[dict]:

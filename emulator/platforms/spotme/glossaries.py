@@ -25,9 +25,8 @@ class Glossaries:
 
     def glossary(self, workspace_id: str, glossary_id: str) -> dict:
         self.workspace(workspace_id)
-        rules = self.store.get(GLOSSARY, glossary_id)
-        if rules is None or rules["workspace_id"] != workspace_id:
-            raise NotFound(f"Glossary {glossary_id} does not exist in workspace {workspace_id}.")
+        rules = self.require(GLOSSARY, glossary_id, f"Glossary {glossary_id} does not exist in workspace {workspace_id}.",
+                             where=lambda rules: rules["workspace_id"] == workspace_id)
         return rules
 
     def update_glossary(self, workspace_id: str, glossary_id: str, body: dict) -> dict:

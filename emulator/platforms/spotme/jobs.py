@@ -50,9 +50,8 @@ class Jobs:
 
     def job(self, workspace_id: str, job_id: str) -> dict:
         self.workspace(workspace_id)
-        job = self.store.get(JOB, job_id)
-        if job is None or job["workspace_id"] != workspace_id:
-            raise NotFound(f"Job {job_id} does not exist in workspace {workspace_id}.")
+        job = self.require(JOB, job_id, f"Job {job_id} does not exist in workspace {workspace_id}.",
+                           where=lambda job: job["workspace_id"] == workspace_id)
         return job
 
     def fail_job(self, job_id: str, message: str | None) -> dict:

@@ -2,22 +2,10 @@
 (account and workspaces, live sessions and breakouts with their jobs, glossaries)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from flask import Blueprint
-
 from .event_routes import add_event_routes
 from .glossary_routes import add_glossary_routes
 from .http import Http, error_body, fault_message  # noqa: F401 - the platform's error body and fault wording
 from .workspace_routes import add_workspace_routes
 
-if TYPE_CHECKING:
-    from ...core.engine import Engine
 
-
-def api_blueprint(engine: "Engine") -> Blueprint:
-    http = Http(engine)
-    add_workspace_routes(http)
-    add_event_routes(http)
-    add_glossary_routes(http)
-    return http.bp
+api_blueprint = Http.blueprint(add_workspace_routes, add_event_routes, add_glossary_routes)
