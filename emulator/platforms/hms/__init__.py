@@ -1,15 +1,10 @@
 """100ms: rooms, sessions, active rooms, templates, recordings and their assets, live and external streams, room codes, stream keys, polls and analytics."""
 from .dashboard import families
 from ...core.platform import Platform
-from .control import control_blueprint
+from .control import banner, control_blueprint
 from .constants import NAME
 from .models import Hms
 from .routes import api_blueprint, error_body
-
-
-def banner(engine) -> list[str]:
-    model = engine.models[NAME]
-    return [f"access key {model.setting('access_key')}, app secret {model.setting('app_secret')}"]
 
 
 PLATFORM = Platform(

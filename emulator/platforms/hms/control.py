@@ -31,6 +31,12 @@ def management_token(access_key: str, secret: str, now: float, valid_for: int = 
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
+def banner(engine: "Engine") -> list[str]:
+    """What `serve` prints for this platform: the credentials and secrets to configure a client with."""
+    model = engine.models[NAME]
+    return [f"access key {model.setting('access_key')}, app secret {model.setting('app_secret')}"]
+
+
 def control_blueprint(engine: "Engine") -> Blueprint:
     model: Hms = engine.models[NAME]
     bp = platform_control(engine, NAME, SETTINGS, "100ms")

@@ -7,7 +7,7 @@ them. A live stream's transcription: ``live`` mode captions the stream (``live_t
 from __future__ import annotations
 
 from ...core.clock import iso, parse_iso
-from ...core.errors import Conflict, Invalid, NotFound
+from ...core.errors import Conflict, Invalid
 from ...core.ids import stable_int
 from ...core.model import due
 from .beam import begin_stopping, set_paused

@@ -8,7 +8,7 @@ import jwt
 
 from ...core.clock import iso, parse_iso
 from ...core.content import company_name
-from ...core.errors import Conflict, Forbidden, Invalid, NotFound
+from ...core.errors import Conflict, Forbidden, Invalid
 from ...core.ids import stable_int
 from .constants import (LAUNCH, MAX_LINK_WINDOW, NAME, ORG, ORG_KEY, SESSION, SPACE, USER)
 

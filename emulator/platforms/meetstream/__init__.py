@@ -2,15 +2,11 @@
 account integrations."""
 from ...core.platform import Platform
 from .constants import NAME
-from .control import control_blueprint
+from .control import banner, control_blueprint
 from .dashboard import families
 from .http import error_body
 from .models import MeetStream
 from .routes import api_blueprint
-
-
-def banner(engine) -> list[str]:
-    return [f"webhook secret {engine.models[NAME].setting('webhook_secret')}"]
 
 
 PLATFORM = Platform(

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from ...core.clock import parse_iso
 from ...core.content import person_name
-from ...core.errors import Conflict, Invalid, NotFound
+from ...core.errors import Conflict, Invalid
 from ...core.model import due
 from .constants import (ACTIVE, AGENT, BOT, IDEMPOTENCY, IN_CALL, LEAVE_DEFAULTS, LEAVING_SECONDS, LIVE_ONLY, NAME,
                         RECORDING_START_SECONDS, RETENTION_DEFAULT, STOPS, STREAMING, TRANSCRIPT)

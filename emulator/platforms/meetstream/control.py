@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 ERR = "emulator/error"
 
 
+def banner(engine: "Engine") -> list[str]:
+    """What `serve` prints for this platform: the credentials and secrets to configure a client with."""
+    return [f"webhook secret {engine.models[NAME].setting('webhook_secret')}"]
+
+
 def control_blueprint(engine: "Engine") -> Blueprint:
     model: MeetStream = engine.models[NAME]
     bp = platform_control(engine, NAME, SETTINGS, "MeetStream")

@@ -1,16 +1,10 @@
 """Recall.ai: bots, recordings, media artifacts, download files and Svix-signed webhooks."""
 from .dashboard import families
 from ...core.platform import Platform
-from .control import control_blueprint
+from .control import banner, control_blueprint
 from .constants import RATE_LIMITS, fault_message
 from .models import NAME, Recall
 from .routes import api_blueprint, error_body
-
-
-def banner(engine) -> list[str]:
-    model = engine.models[NAME]
-    endpoints = ", ".join(model.setting("webhook_endpoints")) or "none (set recall.webhook_endpoints)"
-    return [f"webhook secret {model.setting('webhook_secret')}; webhook endpoints: {endpoints}"]
 
 
 PLATFORM = Platform(

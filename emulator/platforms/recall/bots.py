@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...core.clock import iso, parse_iso
 from ...core.content import person_name
-from ...core.errors import Conflict, DomainError, Invalid, NotFound
+from ...core.errors import Conflict, DomainError, Invalid
 from ...core.tenancy import current_tenant, visible
 from ...core.model import due
 from . import meeting_url as urls

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
 ERR = "emulator/error"
 
 
+def banner(engine: "Engine") -> list[str]:
+    """What `serve` prints for this platform: the credentials and secrets to configure a client with."""
+    model = engine.models[NAME]
+    endpoints = ", ".join(model.setting("webhook_endpoints")) or "none (set recall.webhook_endpoints)"
+    return [f"webhook secret {model.setting('webhook_secret')}; webhook endpoints: {endpoints}"]
+
+
 def control_blueprint(engine: "Engine") -> Blueprint:
     model: Recall = engine.models[NAME]
     bp = platform_control(engine, NAME, SETTINGS, "Recall")

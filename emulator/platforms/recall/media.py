@@ -8,7 +8,7 @@ from typing import Any
 
 from ...core.clock import iso
 from ...core.content import Room, speech
-from ...core.errors import Conflict, Invalid, NotFound
+from ...core.errors import Conflict, Invalid
 from ...core.ids import stable_int
 from ...core.tenancy import visible
 from ...core.model import due

@@ -6,7 +6,6 @@ once an event gives up. A part of ``Recall`` (models.py). No HTTP here."""
 from __future__ import annotations
 
 from ...core.clock import iso
-from ...core.errors import NotFound
 from ...core.tenancy import visible
 from ...core.model import due
 from . import files

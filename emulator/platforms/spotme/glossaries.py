@@ -4,7 +4,6 @@ from __future__ import annotations
 
 
 from ...core.clock import iso
-from ...core.errors import NotFound
 from . import glossary as glossaries
 from .constants import (GLOSSARY, NAME)
 
