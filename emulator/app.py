@@ -10,6 +10,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect, Rule
 
+from .control import guard
 from .control.routes import control_blueprint, health_body
 from .core import intercept, openapi
 from .core.engine import Config, Engine
@@ -88,6 +89,7 @@ def create_app(engine: Engine) -> Flask:
             sys.stdout.flush()
         return response
 
+    guard.install(app, engine)  # the control plane and dashboard refuse what a foreign web page sends
     intercept.install(app, engine)  # after the catch-up above: journal and faults see the state as of now
 
     @app.get("/")

@@ -162,6 +162,7 @@ def run_serve(args: argparse.Namespace) -> int:
                     journal_requests=args.journal_requests, journal_bytes=int(args.journal_mb * 1024 * 1024),
                     access_log=not args.quiet, control=args.control)
     check_state_path(args.state)
+    hold_state(args.state)  # kept until the process exits; --workers children share it
     if args.workers > 1:
         if not args.state:
             raise UsageError("--workers needs --state: the processes share one state file")
@@ -224,13 +225,30 @@ def check_state_path(state: str | None) -> None:
         raise UsageError(f"--state {state}: cannot create a file in {path.parent}; pick a folder you can write to")
 
 
+def hold_state(state: str | None) -> None:
+    from .core.state_lock import StateInUse, hold
+
+    if state:
+        try:
+            hold(state)
+        except StateInUse:
+            raise UsageError(f"--state {state}: another meeting-emulator is serving this file; stop it, or give "
+                             "another path (serve --workers N shares one file between its own processes)") from None
+        except OSError as exc:
+            raise UsageError(f"--state {state}: cannot be used ({exc.strerror}); give another path") from None
+
+
 def open_engine(config: "Config") -> "Engine":
     from .app import new_engine
+    from .core.store import StateFileError
 
     try:
         engine = new_engine(config)
+    except StateFileError as exc:
+        raise UsageError(f"--state {config.state}: {exc}; give another path") from None
     except sqlite3.DatabaseError as exc:
-        what = "is not a meeting-emulator state file" if "not a database" in str(exc) else "cannot be used"
+        what = ("is not a meeting-emulator state file" if "not a database" in str(exc)
+                else "is damaged" if "malformed" in str(exc) else "cannot be used")
         raise UsageError(f"--state {config.state}: {what} (SQLite: {exc}); give another path") from None
     try:
         check_settings(engine, config.settings)

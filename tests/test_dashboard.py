@@ -199,13 +199,13 @@ def test_links_show_the_time_they_have_left(emulator):
     engine = emulator.engine
     engine.links.put("files/a.txt", b"hello", "text/plain", "a.txt")
     url = engine.links.mint("files/a.txt", 600)
-    [link] = links({"nested": [{"download_url": url}], "other": "https://example.com/x"}, engine.clock.now())
+    [link] = links(engine, {"nested": [{"download_url": url}], "other": "https://example.com/x"})
     assert link.seconds_left == pytest.approx(600, abs=1)
     emulator.advance(seconds=599)
-    assert links([url], engine.clock.now())[0].seconds_left == pytest.approx(1, abs=1)
+    assert links(engine, [url])[0].seconds_left == pytest.approx(1, abs=1)
     assert requests.get(url).status_code == 200
     emulator.advance(seconds=2)
-    assert links([url], engine.clock.now())[0].seconds_left == 0
+    assert links(engine, [url])[0].seconds_left == 0
     assert requests.get(url).status_code == 403
 
 

@@ -122,3 +122,16 @@ def test_freeze_and_unfreeze_buttons(emulator, tab):
     tab.get_by_role("button", name="freeze").click()
     expect(tab.locator("#clock-mode")).to_have_text("frozen")
     assert emulator.engine.clock.describe()["frozen"] is True
+
+
+def test_an_objects_metadata_never_runs_as_script_in_the_dashboard(emulator, recall, tab):
+    trap = "javascript:window.ran=1//x/s3/?X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-Signature=ab"
+    bot = recall.create(metadata={"note": trap, "html": "<img src=x onerror=window.ran=2>"})
+    tab.goto(emulator.control_url(f"ui/recall/bots/{bot['id']}"))
+    assert tab.locator('a[href^="javascript:"]').count() == 0
+    tab.get_by_text("window.ran=1", exact=False).first.click()
+    # an inline script injected into the page is blocked by the page's Content-Security-Policy
+    tab.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.ran = 3';
+                             document.body.appendChild(s); }""")
+    assert tab.evaluate("window.ran") is None
+    assert tab.evaluate("window.top === window")

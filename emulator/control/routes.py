@@ -7,7 +7,7 @@ import math
 from flask import Blueprint, Response, request
 
 from .. import __version__
-from ..core.clock import iso, parse_iso
+from ..core.clock import check_horizon, iso, parse_iso
 from ..core.control import check_query, control_body, control_error
 from ..core.engine import Engine
 from ..core.http import MAX_DEPTH, depth, json_response
@@ -53,6 +53,10 @@ def control_blueprint(engine: Engine) -> Blueprint:
         body = control_body(engine, "clock.advance.request")
         seconds = (body.get("seconds", 0) + 60 * body.get("minutes", 0) + 3600 * body.get("hours", 0)
                    + 86400 * body.get("days", 0))
+        try:
+            check_horizon(engine.clock.now() + seconds)
+        except ValueError as exc:
+            raise control_error(400, str(exc)) from None
         return json_response(clock_body(engine.advance(seconds)))
 
     @bp.post("/clock/set")
@@ -72,6 +76,10 @@ def control_blueprint(engine: Engine) -> Blueprint:
             raise control_error(400, "'now' is out of range")
         if when < engine.clock.now():
             raise control_error(409, f"the clock only moves forward; it is already {iso(engine.clock.now())}")
+        try:
+            check_horizon(when)
+        except ValueError as exc:
+            raise control_error(400, str(exc)) from None
         return json_response(clock_body(engine.set_time(when, frozen=frozen, speed=speed)))
 
     @bp.get("/webhooks")

@@ -15,6 +15,17 @@ from datetime import datetime, timezone
 from typing import Iterator
 
 
+# The latest the clock may be moved to. Every date the platforms derive from now (retention, link
+# windows, schedules years ahead) must still be a datetime (year 9999 at most), so moves stop well short.
+HORIZON = datetime(9000, 1, 1, tzinfo=timezone.utc).timestamp()
+
+
+def check_horizon(when: float) -> None:
+    """Refuse a clock move past HORIZON (ValueError naming the limit)."""
+    if not when <= HORIZON:
+        raise ValueError(f"the clock cannot move past {iso(HORIZON)}")
+
+
 @dataclass
 class ClockState:
     """Everything needed to compute now; persisted so a restart keeps the emulator's time."""

@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
-from .clock import Clock, ClockState
+from .clock import Clock, ClockState, check_horizon
 from .faults import Faults
 from .ids import Ids
 from .journal import Journal
@@ -132,6 +132,7 @@ class Engine:
     def advance(self, seconds: float) -> int:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
+        check_horizon(self.clock.now() + seconds)
         target = self.clock.advance(seconds)
         self._save_clock()
         return self.settle(target)
@@ -139,6 +140,7 @@ class Engine:
     def set_time(self, when: float, frozen: bool | None = None, speed: float | None = None) -> int:
         if when < self.clock.now():
             raise ValueError("the clock only moves forward")
+        check_horizon(when)
         self.clock.set(when, frozen=frozen, speed=speed)
         self._save_clock()
         return self.settle(when)

@@ -14,11 +14,12 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Mapping
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 from xml.sax.saxutils import escape
 
 from . import media
 from .clock import Clock, iso
+from .numbers import parse_int
 from .store import Store
 
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
@@ -78,6 +79,21 @@ class Links:
         }
         return f"{self._base_url()}/s3/{quote(key)}?{urlencode(query)}"
 
+    def minted(self, url: str) -> bool:
+        """Whether ``url`` is a link this emulator signed (expired or not): http(s), on its own base
+        URL, under /s3/, with a signature that checks. Anything else is only text."""
+        parts = urlsplit(url)
+        base = urlsplit(self._base_url())
+        if parts.scheme not in ("http", "https") or (parts.scheme, parts.netloc) != (base.scheme, base.netloc) \
+                or not parts.path.startswith("/s3/"):
+            return False
+        query = dict(parse_qsl(parts.query))
+        amz_date, expires = query.get("X-Amz-Date", ""), query.get("X-Amz-Expires", "")
+        if parse_int(expires) is None:
+            return False
+        expected = self._sign(unquote(parts.path[len("/s3/"):]), amz_date, expires)
+        return hmac.compare_digest(expected, query.get("X-Amz-Signature", ""))
+
     def _sign(self, key: str, amz_date: str, expires: str) -> str:
         message = f"{key}\n{amz_date}\n{expires}".encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
@@ -91,7 +107,8 @@ class Links:
         # S3 checks the form of the query before the signature, with these messages.
         if not (expires.isascii() and expires.isdigit()):
             return _error(400, "AuthorizationQueryParametersError", "X-Amz-Expires should be a number")
-        if not 0 < int(expires) <= MAX_LIFETIME:
+        lifetime = parse_int(expires)  # None: more digits than any lifetime has
+        if lifetime is None or not 0 < lifetime <= MAX_LIFETIME:
             return _error(400, "AuthorizationQueryParametersError",
                           "X-Amz-Expires must be less than a week (in seconds) that is 604800")
         try:
@@ -106,7 +123,7 @@ class Links:
                 "The request signature we calculated does not match the signature you provided. "
                 "Check your key and signing method.",
             )
-        expires_at = issued + int(expires)
+        expires_at = issued + lifetime
         now = self._clock.now()
         if now >= expires_at:
             return _error(

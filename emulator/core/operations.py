@@ -10,6 +10,8 @@ from typing import Any, Callable, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+from .numbers import parse_int
+
 
 @dataclass(frozen=True)
 class Param:
@@ -77,7 +79,9 @@ def _value_errors(param: Param, schema: dict, raw: str) -> list[str]:
     kind = schema.get("type")
     try:
         if kind == "integer":
-            value = int(value)
+            value = parse_int(value)
+            if value is None:
+                raise ValueError
         elif kind == "number":
             value = float(value)
         elif kind == "boolean":

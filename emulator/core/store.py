@@ -36,6 +36,24 @@ CREATE TABLE IF NOT EXISTS inbox (
 CREATE INDEX IF NOT EXISTS inbox_name ON inbox (name, seq);
 """
 TABLES = ("documents", "meta", "timeline", "blobs", "deliveries", "attempts", "inbox")
+SQLITE_OWN = ("sqlite_sequence", "sqlite_stat1", "sqlite_stat4")  # tables SQLite itself adds
+
+
+class StateFileError(sqlite3.DatabaseError):
+    """A state file the emulator will not use: another program's database, or a damaged one."""
+
+
+def check_state_file(conn: sqlite3.Connection) -> None:
+    """Refuse, before anything is written, a file that holds another program's tables or fails
+    SQLite's integrity check (it would answer ``DatabaseError`` on some later read)."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    foreign = sorted(tables - set(TABLES) - set(SQLITE_OWN))
+    if foreign:
+        raise StateFileError(f"is another program's database (it has the tables {', '.join(foreign[:5])}), "
+                             "not a meeting-emulator state file")
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+    if problems != ["ok"]:
+        raise StateFileError(f"is damaged (SQLite's integrity check: {'; '.join(problems)})")
 
 
 class Store:
@@ -50,6 +68,11 @@ class Store:
         # rollback; not used when other processes share the file (they could change a row).
         self._cache: dict[tuple[str, str], str | None] | None = {}
         if path:
+            try:
+                check_state_file(self._conn)
+            except sqlite3.DatabaseError:
+                self._conn.close()
+                raise
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)

@@ -5,15 +5,26 @@ policy's timeout is a deadline for the whole attempt, not for each read. The dis
 from __future__ import annotations
 
 import asyncio
+import posixpath
 import threading
 import time
 from typing import TYPE_CHECKING, Coroutine
+from urllib.parse import unquote, urlsplit
 
 from .clock import transport_now
 from .webhook_policy import RetryPolicy
 
 if TYPE_CHECKING:
     import httpx
+
+
+def aims_at_control_plane(url: str) -> bool:
+    """Whether a delivery URL names a control route of a meeting-emulator (its own or another's):
+    anything under ``/_emulator`` but an inbox, read as the server will route it (percent-decoded,
+    dot segments and doubled slashes resolved)."""
+    path = unquote(urlsplit(url).path)
+    normal = posixpath.normpath("/" + path.lstrip("/")) if path else "/"
+    return (normal == "/_emulator" or normal.startswith("/_emulator/")) and not normal.startswith("/_emulator/inbox/")
 
 
 class Poster:
@@ -61,6 +72,10 @@ class Poster:
         if policy.sign:
             headers.update(policy.sign(delivery, transport_now()))
         attempt: dict = {"request_headers": headers, "status_code": None, "error": None, "response_body": None}
+        if aims_at_control_plane(delivery["url"]):
+            attempt.update(error="refused: the URL is an emulator's control API (/_emulator/...), which a webhook "
+                                 "may not drive; an inbox (/_emulator/inbox/NAME) is a valid target", duration_ms=0.0)
+            return attempt
         started = time.monotonic()
         request = asyncio.ensure_future(self._client.post(delivery["url"], content=delivery["body"].encode(),
                                                           headers=headers))

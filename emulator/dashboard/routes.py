@@ -31,18 +31,6 @@ def dashboard_blueprint(engine: "Engine") -> Blueprint:
     bp = Blueprint("dashboard", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/ui/static")
 
-    @bp.before_request
-    def same_origin_only() -> Response | None:
-        """A form posted from another site (a page the person happens to visit) must not reset
-        or move this emulator: browsers send Origin / Sec-Fetch-Site with every POST."""
-        if request.method != "POST":
-            return None
-        origin = request.headers.get("Origin")
-        cross = request.headers.get("Sec-Fetch-Site") == "cross-site"
-        if cross or (origin and origin.rstrip("/") != request.host_url.rstrip("/")):
-            return page("error.html", 403, message="This form may only be sent from the dashboard itself.")
-        return None
-
     def page(template: str, status: int = 200, **context: object) -> Response:
         body = render_template(template, clock=state.clock(engine), since_text=state.since_text, **context)
         return Response(body, status, content_type="text/html; charset=utf-8")
@@ -65,7 +53,7 @@ def dashboard_blueprint(engine: "Engine") -> Blueprint:
         title, item = found
         api = item.api()
         return page("object.html", platform=engine.platforms[platform], family=family, family_title=title,
-                    item=item, api=state.pretty(api), links=state.links(api, engine.clock.now()))
+                    item=item, api=state.pretty(api), links=state.links(engine, api))
 
     @bp.get("/ui/webhooks/<delivery_id>")
     def delivery(delivery_id: str) -> Response:

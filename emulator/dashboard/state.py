@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 from ..core.clock import iso, parse_iso
 from ..core.objects import Shown
 from ..core.webhooks import SEND_ACTION
+from ..core.numbers import parse_int
 
 if TYPE_CHECKING:
     from ..core.engine import Engine
@@ -57,19 +58,25 @@ def find(engine: "Engine", platform: str, family: str, object_id: str) -> tuple[
     return None
 
 
-def links(document: Any, now: float) -> list[Link]:
-    """The emulator's own download links in an API body, with the time each has left."""
+def links(engine: "Engine", document: Any) -> list[Link]:
+    """The emulator's own download links in an API body, with the time each has left: only links
+    it signed become links on the page (an object's metadata may hold any text, ``javascript:``
+    included)."""
+    now = engine.clock.now()
     found = []
     for text in _strings(document):
-        parts = urlsplit(text)
-        if "/s3/" not in parts.path:
+        if not engine.links.minted(text):
             continue
+        parts = urlsplit(text)
         query = parse_qs(parts.query)
         try:
             issued = calendar.timegm(time.strptime(query["X-Amz-Date"][0], AMZ_DATE))
-            expires = issued + int(query["X-Amz-Expires"][0])
+            lifetime = parse_int(query["X-Amz-Expires"][0])
         except (KeyError, ValueError, OverflowError):
             continue
+        if lifetime is None:
+            continue
+        expires = issued + lifetime
         found.append(Link(text, iso(expires), max(0.0, expires - now)))
     return found
 

@@ -11,6 +11,7 @@ from ...core.control import control_body, control_error, platform_control
 from ...core.clock import transport_now
 from ...core.http import json_response
 from ...core.operations import Param, operation
+from ...core.numbers import parse_int
 from .constants import NAME, SETTINGS
 from .models import Hms
 from .views import recording_view, session_view
@@ -46,11 +47,11 @@ def control_blueprint(engine: "Engine") -> Blueprint:
                {200: "control.token.response", 400: ERR},
                query=(Param("valid_for", {"type": "integer", "minimum": 1, "maximum": 1209600}),))
     def token() -> Response:
-        raw = request.args.get("valid_for", "86400")
-        if not raw.isdigit() or not 1 <= int(raw) <= 1209600:
+        valid_for = parse_int(request.args.get("valid_for", "86400"))
+        if valid_for is None or not 1 <= valid_for <= 1209600:
             raise control_error(400, "valid_for must be 1 to 1209600 seconds")
         return json_response({"token": management_token(model.setting("access_key"), model.setting("app_secret"),
-                                                        transport_now(), int(raw))})
+                                                        transport_now(), valid_for)})
 
     @bp.post("/rooms/<room_id>/session")
     @operation("People join the room now and leave after duration (default 600 s)",
