@@ -269,3 +269,19 @@ def test_the_active_session_follows_sessions_closing_and_opening(hms):
     hms.post(f"/active-rooms/{room['id']}/end-room", json={})
     assert hms.get(f"/active-rooms/{room['id']}").status_code == 404
     assert hms.get("/sessions", params={"room_id": room["id"], "active": "true"}).json()["data"] == []
+
+
+def test_ending_a_room_a_stream_reopened_ends_the_new_session_once(hms, receiver):
+    """The case the contract's state machine found: end-room, then a stream's Beam joins, then
+    end-room again. The second end is about a new session, so no session gets room.end.success twice."""
+    room = hms.room(name="reopened", webhook={"url": receiver.url, "headers": {}})
+    hms.start(room["id"], transcription={"enabled": False})
+    hms.emulator.advance(3)
+    assert hms.post(f"/active-rooms/{room['id']}/end-room", json={}).status_code == 200
+    stream = hms.post(f"/external-streams/room/{room['id']}/start",
+                      json={"rtmp_urls": ["rtmp://live.example.com/app/key"]})
+    assert stream.status_code == 200, stream.text
+    assert hms.post(f"/active-rooms/{room['id']}/end-room", json={}).status_code == 200
+    hms.emulator.advance(60)
+    ended = [b["data"]["session_id"] for b in receiver.bodies() if b["type"] == "room.end.success"]
+    assert len(ended) == 2 and len(set(ended)) == 2, ended

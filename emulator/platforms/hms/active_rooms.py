@@ -107,6 +107,10 @@ class ActiveRooms:
                 **self._room_fields(room), "session_id": session["id"], "peer_id": "", "user_id": "",
                 "user_name": "", "role": "", "lock_room": lock, "reason": body.get("reason") or "",
                 "source": "api", "session_started_at": session["created_at"]})
+            # An ended session takes no one new: whoever joins next (a stream's Beam, say) opens a new
+            # session, as in 100ms, so a second end-room ends that one, not this one again.
+            session["ended"] = True
+            self.store.put(SESSION, session["id"], session, room_id)
             # the internal stop request end-room sends: the docs' "client request"
             for recording in self.store.find(RECORDING, room_id):
                 if recording["status"] in ACTIVE:

@@ -153,7 +153,7 @@ class Sessions:
                 "session_started_at": session["created_at"]}
 
     def active_session(self, room_id: str) -> dict | None:
-        return next((s for s in self.store.find(SESSION, room_id) if s["active"]), None)
+        return next((s for s in self.store.find(SESSION, room_id) if s["active"] and not s.get("ended")), None)
 
     def session(self, session_id: str) -> dict:
         return self.require(SESSION, session_id, f"session not found: {session_id}")
