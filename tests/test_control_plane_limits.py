@@ -37,3 +37,21 @@ def test_long_digit_strings_are_refused_with_the_platforms_400(emulator, digits)
     assert page.status_code == 400 and "page" in page.text
     token = requests.get(emulator.control_url("100ms/token"), params={"valid_for": number})
     assert token.status_code == 400 and "valid_for" in token.json()["message"]
+
+
+def test_all_inboxes_together_are_bounded_and_the_oldest_messages_go_first(emulator):
+    config = emulator.engine.config
+    saved, config.inboxes_bytes = config.inboxes_bytes, 200_000
+    try:
+        body = "x" * 4000
+        for i in range(200):  # 200 names x 4 KB: four times the bound, each inbox far below its own
+            answer = requests.post(emulator.control_url(f"inbox/name-{i}"), data=body,
+                                   headers={"Content-Type": "application/json"})
+            assert answer.status_code in (200, 201), answer.text
+        kept = {i: requests.get(emulator.control_url(f"inbox/name-{i}")).json()["messages"] for i in range(200)}
+        assert 40 <= sum(len(m) for m in kept.values()) <= 50  # about 200 KB of 4 KB messages
+        assert kept[199] and not kept[0]  # the newest stay, the oldest went
+        page = requests.get(emulator.control_url("")).text
+        assert "name-199" in page and "name-100" not in page  # the dashboard shows the newest inboxes
+    finally:
+        config.inboxes_bytes = saved

@@ -122,7 +122,7 @@ def control_blueprint(engine: Engine) -> Blueprint:
         engine.store.add_inbox(name, {
             "received_at": iso(engine.clock.now()), "method": request.method,
             "headers": dict(request.headers), "body": raw.decode(errors="replace"), "json": parsed,
-        }, engine.config.inbox_messages, engine.config.inbox_bytes)
+        }, engine.config.inbox_messages, engine.config.inbox_bytes, engine.config.inboxes_bytes)
         return json_response({"received": True})
 
     @bp.get("/inbox/<name>")

@@ -39,6 +39,7 @@ class Config:
     max_body_bytes: int = 5 * 1024 * 1024  # larger request bodies answer 413
     inbox_messages: int = 1000  # per inbox; the oldest are dropped first
     inbox_bytes: int = 16 * 1024 * 1024  # per inbox
+    inboxes_bytes: int = 64 * 1024 * 1024  # all inboxes together; the oldest messages anywhere go first
     journal_requests: int = 1000  # requests the journal keeps (0: no journal); the oldest go first
     journal_bytes: int = 32 * 1024 * 1024
     control: bool = True  # the /_emulator/ control plane and dashboard (serve --no-control: off)

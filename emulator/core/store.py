@@ -318,8 +318,10 @@ class Store:
         return [json.loads(r[0]) for r in rows]
 
     # -- inbox -----------------------------------------------------------------------------
-    def add_inbox(self, name: str, message: dict, max_messages: int, max_bytes: int) -> None:
-        """Keep a message; the inbox then drops its oldest ones beyond ``max_messages`` or ``max_bytes``."""
+    def add_inbox(self, name: str, message: dict, max_messages: int, max_bytes: int,
+                  total_bytes: int | None = None) -> None:
+        """Keep a message; the inbox then drops its oldest ones beyond ``max_messages`` or ``max_bytes``,
+        and all inboxes together their oldest beyond ``total_bytes``."""
         with self.transaction():
             self._conn.execute("INSERT INTO inbox (name, data) VALUES (?,?)", (name, json.dumps(message)))
             kept = total = 0
@@ -329,12 +331,29 @@ class Store:
                 if kept > max_messages or (total > max_bytes and kept > 1):
                     self._conn.execute("DELETE FROM inbox WHERE name=? AND seq<=?", (name, seq))
                     break
+            if total_bytes is not None:
+                self._trim_inboxes(total_bytes)
+
+    def _trim_inboxes(self, total_bytes: int) -> None:
+        size = self._conn.execute("SELECT coalesce(sum(length(CAST(data AS BLOB))), 0) FROM inbox").fetchone()[0]
+        if size <= total_bytes:
+            return
+        for seq, length in self._conn.execute("SELECT seq, length(CAST(data AS BLOB)) FROM inbox ORDER BY seq").fetchall():
+            size -= length
+            if size <= total_bytes:
+                self._conn.execute("DELETE FROM inbox WHERE seq<=?", (seq,))
+                return
 
     def inbox(self, name: str) -> list[dict]:
         return [json.loads(r[0]) for r in self._rows("SELECT data FROM inbox WHERE name=? ORDER BY seq", (name,))]
 
-    def inbox_names(self) -> list[str]:
-        return [r[0] for r in self._rows("SELECT DISTINCT name FROM inbox ORDER BY name")]
+    def inbox_names(self, limit: int = -1) -> list[str]:
+        """Inbox names, the one that received last first."""
+        return [r[0] for r in self._rows("SELECT name FROM inbox GROUP BY name ORDER BY max(seq) DESC LIMIT ?",
+                                         (limit,))]
+
+    def inbox_count(self) -> int:
+        return self._rows("SELECT count(DISTINCT name) FROM inbox", ())[0][0]
 
     def clear_inbox(self, name: str) -> None:
         self._write("DELETE FROM inbox WHERE name=?", (name,))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 AMZ_DATE = "%Y%m%dT%H%M%SZ"
 JOURNAL_SHOWN = 50  # the newest requests on the page
 INBOX_SHOWN = 20  # the newest messages of each inbox
+INBOXES_SHOWN = 20  # the inboxes that received last
 
 
 @dataclass(frozen=True)
@@ -137,8 +138,9 @@ def _pretty_body(delivery: dict) -> dict:
 
 
 def inboxes(engine: "Engine") -> list[dict]:
+    """The inboxes that received last (INBOXES_SHOWN of them), each with its newest messages."""
     out = []
-    for name in engine.store.inbox_names():
+    for name in engine.store.inbox_names(INBOXES_SHOWN):
         messages = engine.store.inbox(name)
         out.append({"name": name, "count": len(messages), "messages": list(reversed(messages))[:INBOX_SHOWN]})
     return out
