@@ -47,7 +47,7 @@ def _refuse(message: str) -> Response:
         return Response(f"<!doctype html><title>Refused</title><p>{message}</p>", 403,
                         content_type="text/html; charset=utf-8")
     error = control_error(403, message)
-    return json_response({**error.body, "error": "forbidden"}, 403)
+    return json_response(error.body, error.status)
 
 
 def install(app: Flask, engine: "Engine") -> None:

@@ -20,10 +20,14 @@ from typing import Iterator
 HORIZON = datetime(9000, 1, 1, tzinfo=timezone.utc).timestamp()
 
 
+class PastHorizon(ValueError):
+    """A clock move past HORIZON; raised before the clock moves."""
+
+
 def check_horizon(when: float) -> None:
-    """Refuse a clock move past HORIZON (ValueError naming the limit)."""
+    """Refuse a clock move past HORIZON, naming the limit."""
     if not when <= HORIZON:
-        raise ValueError(f"the clock cannot move past {iso(HORIZON)}")
+        raise PastHorizon(f"the clock cannot move past {iso(HORIZON)}")
 
 
 @dataclass

@@ -19,7 +19,7 @@ SCHEMA_FOLDER = "emulator"
 
 
 def control_error(status: int, message: str, errors: list[dict] | None = None) -> ApiError:
-    body: dict = {"error": {400: "bad_request", 404: "not_found", 409: "conflict"}.get(status, "error"),
+    body: dict = {"error": {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict"}.get(status, "error"),
                   "message": message}
     if errors:
         body["errors"] = errors

@@ -79,20 +79,25 @@ class Links:
         }
         return f"{self._base_url()}/s3/{quote(key)}?{urlencode(query)}"
 
-    def minted(self, url: str) -> bool:
-        """Whether ``url`` is a link this emulator signed (expired or not): http(s), on its own base
-        URL, under /s3/, with a signature that checks. Anything else is only text."""
+    def expiry_of(self, url: str) -> float | None:
+        """When a link this emulator signed stops working (expired or not); None for anything else:
+        not http(s), not on its own base URL, not under /s3/, or a signature that does not check."""
         parts = urlsplit(url)
         base = urlsplit(self._base_url())
         if parts.scheme not in ("http", "https") or (parts.scheme, parts.netloc) != (base.scheme, base.netloc) \
                 or not parts.path.startswith("/s3/"):
-            return False
+            return None
         query = dict(parse_qsl(parts.query))
         amz_date, expires = query.get("X-Amz-Date", ""), query.get("X-Amz-Expires", "")
-        if parse_int(expires) is None:
-            return False
-        expected = self._sign(unquote(parts.path[len("/s3/"):]), amz_date, expires)
-        return hmac.compare_digest(expected, query.get("X-Amz-Signature", ""))
+        lifetime = parse_int(expires)
+        signed = self._sign(unquote(parts.path[len("/s3/"):]), amz_date, expires)
+        if lifetime is None or not hmac.compare_digest(signed, query.get("X-Amz-Signature", "")):
+            return None
+        try:
+            issued = datetime.strptime(amz_date, AMZ_DATE).replace(tzinfo=timezone.utc).timestamp()
+        except ValueError:
+            return None
+        return issued + lifetime
 
     def _sign(self, key: str, amz_date: str, expires: str) -> str:
         message = f"{key}\n{amz_date}\n{expires}".encode()

@@ -352,9 +352,6 @@ class Store:
         return [r[0] for r in self._rows("SELECT name FROM inbox GROUP BY name ORDER BY max(seq) DESC LIMIT ?",
                                          (limit,))]
 
-    def inbox_count(self) -> int:
-        return self._rows("SELECT count(DISTINCT name) FROM inbox", ())[0][0]
-
     def clear_inbox(self, name: str) -> None:
         self._write("DELETE FROM inbox WHERE name=?", (name,))
 

@@ -2,22 +2,18 @@
 actions, the webhook deliveries with their signature checks, and the request journal. No HTTP here."""
 from __future__ import annotations
 
-import calendar
 import json
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
-from urllib.parse import parse_qs, urlsplit
 
 from ..core.clock import iso, parse_iso
 from ..core.objects import Shown
 from ..core.webhooks import SEND_ACTION
-from ..core.numbers import parse_int
 
 if TYPE_CHECKING:
     from ..core.engine import Engine
 
-AMZ_DATE = "%Y%m%dT%H%M%SZ"
 JOURNAL_SHOWN = 50  # the newest requests on the page
 INBOX_SHOWN = 20  # the newest messages of each inbox
 INBOXES_SHOWN = 20  # the inboxes that received last
@@ -66,19 +62,9 @@ def links(engine: "Engine", document: Any) -> list[Link]:
     now = engine.clock.now()
     found = []
     for text in _strings(document):
-        if not engine.links.minted(text):
-            continue
-        parts = urlsplit(text)
-        query = parse_qs(parts.query)
-        try:
-            issued = calendar.timegm(time.strptime(query["X-Amz-Date"][0], AMZ_DATE))
-            lifetime = parse_int(query["X-Amz-Expires"][0])
-        except (KeyError, ValueError, OverflowError):
-            continue
-        if lifetime is None:
-            continue
-        expires = issued + lifetime
-        found.append(Link(text, iso(expires), max(0.0, expires - now)))
+        expires = engine.links.expiry_of(text)
+        if expires is not None:
+            found.append(Link(text, iso(expires), max(0.0, expires - now)))
     return found
 
 
