@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import jwt
 from flask import Blueprint, Response, request
@@ -130,23 +130,21 @@ def control_blueprint(engine: "Engine") -> Blueprint:
         answer = control_body(engine, "control.poll.answer.request", NAME)
         return json_response(public(model.answer_poll(session_id, poll_id, answer)), 201)
 
-    def failing(fail: Callable[..., dict], view: Callable[..., dict]) -> Callable[..., Response]:
-        def answer(**path: str) -> Response:  # the one path parameter: stream_id or recording_id
-            options = control_body(engine, "control.fail.request", NAME)
-            (object_id,) = path.values()
-            failed = fail(object_id, options.get("error_type", "INTERNAL_ERROR"), options.get("error_message"),
-                          options.get("transcription", False))
-            return json_response(view(model, failed))
+    def failure() -> tuple[str, str | None, bool]:
+        """What a fail request asks for: the error type, its message, and whether only the transcription fails."""
+        options = control_body(engine, "control.fail.request", NAME)
+        return options.get("error_type", "INTERNAL_ERROR"), options.get("error_message"), options.get("transcription", False)
 
-        return answer
+    @bp.post("/streams/<stream_id>/fail")
+    @operation("Make a live or external stream fail (hls.failure or beam.failure), or its VOD's transcription",
+               {200: "stream", 400: ERR, 404: ERR, 409: ERR}, request="control.fail.request")
+    def fail_stream(stream_id: str) -> Response:
+        return json_response(stream_view(model, model.fail_stream(stream_id, *failure())))
 
-    bp.post("/streams/<stream_id>/fail", endpoint="fail_stream")(operation(
-        "Make a live or external stream fail (hls.failure or beam.failure), or its VOD's transcription",
-        {200: "stream", 400: ERR, 404: ERR, 409: ERR}, request="control.fail.request")(
-        failing(model.fail_stream, stream_view)))
-    bp.post("/recordings/<recording_id>/fail", endpoint="fail")(operation(
-        "Make a recording fail (beam.failure), or its transcription (transcription.failure)",
-        {200: "recording", 400: ERR, 404: ERR, 409: ERR}, request="control.fail.request")(
-        failing(model.fail, recording_view)))
+    @bp.post("/recordings/<recording_id>/fail")
+    @operation("Make a recording fail (beam.failure), or its transcription (transcription.failure)",
+               {200: "recording", 400: ERR, 404: ERR, 409: ERR}, request="control.fail.request")
+    def fail(recording_id: str) -> Response:
+        return json_response(recording_view(model, model.fail(recording_id, *failure())))
 
     return bp
