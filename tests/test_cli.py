@@ -189,3 +189,4 @@ def test_serve_no_control_turns_the_control_plane_off(tmp_path):
     finally:
         output = stop_server(process)
     assert "control            off (--no-control)" in output
+

@@ -3,6 +3,7 @@ another program's SQLite database and a damaged file are each refused in one lin
 processes."""
 import sqlite3
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
@@ -69,3 +70,22 @@ def test_a_damaged_state_file_is_refused_at_start(tmp_path):
     state.write_bytes(bytes(data))
     line = one_line_error(serve(state))
     assert "is damaged" in line, line
+
+
+def test_parallel_clock_advances_on_workers_all_count(tmp_path):
+    """Four workers, four advances of 900 s at once, five times over: every second of them is kept
+    (each advance reads and moves the shared clock in one transaction)."""
+    workers, base = start_server(tmp_path / "state.sqlite3", "--workers", "4", "--frozen")
+    try:
+        before = requests.get(f"{base}/_emulator/clock").json()["timestamp"]
+
+        def advance(_: int) -> int:  # a new connection each time, so the workers share the moves
+            return requests.post(f"{base}/_emulator/clock/advance", json={"seconds": 900}, timeout=60).status_code
+
+        with ThreadPoolExecutor(4) as pool:
+            for _ in range(5):
+                assert list(pool.map(advance, range(4))) == [200] * 4
+        after = [requests.get(f"{base}/_emulator/clock").json()["timestamp"] for _ in range(8)]
+        assert {round(t - before) for t in after} == {5 * 4 * 900}  # every worker reads the same clock
+    finally:
+        stop_server(workers)

@@ -105,7 +105,8 @@ def test_a_clock_move_waits_a_bounded_time_for_a_receiver_that_never_answers(emu
     hanging.hang = 60
     emulator.engine.config.webhook_wait = 0.3
     try:
-        dispatcher.enqueue("limits", "stuck", hanging.url, {"a": 1})
+        with emulator.engine.clock.pinned(emulator.engine.clock.now() + 1):  # due within the move
+            dispatcher.enqueue("limits", "stuck", hanging.url, {"a": 1})
         started = time.monotonic()
         emulator.advance(minutes=15)
         elapsed = time.monotonic() - started
@@ -118,6 +119,61 @@ def test_a_clock_move_waits_a_bounded_time_for_a_receiver_that_never_answers(emu
         assert elapsed < 30  # five attempts of the platform's 30 s timeout would be 150 s
     finally:
         hanging.close()
+
+
+def test_a_queue_of_hanging_receivers_costs_a_clock_move_one_wait_per_round(emulator, dispatcher):
+    """Thirty-five deliveries in one order (a Lessonspace space's hooks), every receiver hanging:
+    each round of the move waits ``webhook_wait`` once for the whole line, not once per attempt."""
+    hanging = Receiver()
+    hanging.hang = 60
+    emulator.engine.config.webhook_wait = 0.3
+    try:
+        with emulator.engine.clock.pinned(emulator.engine.clock.now() + 1):
+            for n in range(35):
+                dispatcher.enqueue("limits", "stuck", hanging.url, {"n": n}, order_key="space-1")
+        started = time.monotonic()
+        emulator.advance(minutes=15)
+        elapsed = time.monotonic() - started
+        deliveries = emulator.engine.webhooks.log("limits")
+        assert len(deliveries) == 35
+        assert {(d["status"], d["attempts"]) for d in deliveries} == {("failed", 5)}
+        reason = "timed out: no answer within 0.3 s while the clock was moved (serve --webhook-wait)"
+        errors = {a["error"] for d in deliveries for a in d["attempt_log"]}
+        assert errors <= {reason, "not sent: " + reason} and "not sent: " + reason in errors
+        for delivery in deliveries:  # the retries still keep their schedule on the emulator clock
+            at = [parse_iso(a["at"]) for a in delivery["attempt_log"]]
+            assert [round(b - a) for a, b in zip(at, at[1:])] == [10, 20, 40, 80]
+        assert elapsed < 20  # five rounds; before, each of the 175 attempts cost 0.3 s + 5 s
+    finally:
+        hanging.close()
+
+
+def test_a_clock_move_does_not_cut_off_an_attempt_under_way_before_it(emulator, dispatcher):
+    """A slow receiver that answers within the platform's timeout keeps it when someone moves the
+    clock meanwhile: the move stops waiting for that attempt, and the attempt is delivered."""
+    slow = Receiver()
+    slow.hang = 2.5
+    emulator.engine.config.webhook_wait = 0.3
+    try:
+        dispatcher.enqueue("limits", "slow", slow.url, {"a": 1})
+        emulator.engine.kick()
+        deadline = time.monotonic() + 10
+        while not slow.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert slow.requests, "the attempt never started"
+        started = time.monotonic()
+        emulator.advance(minutes=15)
+        assert time.monotonic() - started < 2  # the move did not wait out the slow receiver
+        [delivery] = emulator.engine.webhooks.log("limits")
+        assert delivery["status"] == "sending"
+        deadline = time.monotonic() + 10
+        while delivery["status"] == "sending" and time.monotonic() < deadline:
+            time.sleep(0.05)
+            [delivery] = emulator.engine.webhooks.log("limits")
+        assert delivery["status"] == "delivered" and delivery["attempts"] == 1
+        assert delivery["attempt_log"][0]["status_code"] == 200 and delivery["attempt_log"][0]["error"] is None
+    finally:
+        slow.close()
 
 
 def test_an_attempt_cut_off_by_kill_9_is_in_the_log_and_is_sent_again(tmp_path):

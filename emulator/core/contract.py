@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
@@ -71,6 +72,18 @@ class Target:
     @property
     def paths_base(self) -> str:
         return self.document_base or self.api_base
+
+
+@dataclass
+class WebhookScenario:
+    """What a contract's webhook scenario caused: the events expected (each exactly this many
+    times), the secret that signs them, and which inbox messages are its own. A target may hold
+    other objects whose webhooks reach the same endpoint (a Recall workspace's endpoints serve all
+    its bots), so the check counts only the messages ``ours`` accepts."""
+
+    expected: Counter
+    secret: str
+    ours: Callable[[dict], bool] = lambda message: True
 
 
 def scheme_auth(scheme: str) -> Callable[[str], dict[str, str]]:

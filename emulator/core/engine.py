@@ -106,55 +106,81 @@ class Engine:
                 self.clock.load(ClockState(**saved))
         return self.timeline.catch_up()
 
-    def settle(self, until: float | None = None) -> int:
+    def settle(self, until: float | None = None, spare: frozenset[str] = frozenset()) -> int:
         """Run everything due by ``until`` and wait for the webhooks it sends, retries included.
 
-        Each round waits for the attempts under way until ``config.webhook_wait`` real seconds pass
-        with none of them answered; those still unanswered then are cut off and recorded as timed
-        out, and their retries fall due
-        on the emulator clock like any other. So a receiver that hangs costs a clock move
-        ``webhook_wait`` per attempt that falls due on the way, never the platform's full timeout.
+        Each round waits for the attempts in flight until ``config.webhook_wait`` real seconds pass
+        with none of them answered. Then it gives up on them: they are recorded as timed out (not
+        sent, if they had not started), and their retries fall due on the emulator clock like any
+        other. Attempts of ``spare`` (a clock move spares those under way before it began) are not
+        cut off: they keep their platform's full timeout, and the move stops waiting for them. So
+        a round costs at most about ``webhook_wait`` real seconds of silence, however many
+        receivers hang and however long their queues.
         """
         self.timeline.forget_hint()  # look in the store itself: another worker may have scheduled work
         wait = self.config.webhook_wait
+        ignore: frozenset[str] = frozenset()  # spared attempts the move no longer waits for
         ran = 0
         while True:
             ran += self.timeline.catch_up(until)
-            if not self.webhooks.wait_while_answering(wait):
-                self.webhooks.cut_off(f"timed out: no answer within {wait:g} s while the clock was moved "
-                                      "(serve --webhook-wait)")
-                self.webhooks.wait_idle(5)
+            if not self.webhooks.wait_while_answering(wait, ignore):
+                self.webhooks.give_up(f"timed out: no answer within {wait:g} s while the clock was moved "
+                                      "(serve --webhook-wait)", spare)
+                try:
+                    self.webhooks.wait_idle(5, spare)
+                finally:
+                    self.webhooks.stop_giving_up()
+                ignore = spare
             with self.timeline.lock:  # the background ticker may be dispatching something right now
                 due = self.store.next_due()
                 limit = self.clock.now() if until is None else until
-                if self.webhooks.idle() and (due is None or due > limit):
+                if self.webhooks.idle(ignore) and (due is None or due > limit):
                     return ran
+
+    def _move_clock(self, move: Callable[[], Any]) -> Any:
+        """Move the clock in one transaction that first reads the saved clock: with ``--workers``
+        the write lock of that transaction serialises moves across processes, so two workers'
+        advances add up instead of one overwriting the other."""
+        with self.store.transaction():
+            if self.config.shared:
+                saved = self.store.get_meta("clock")
+                if saved and ClockState(**saved) != self.clock.state:
+                    self.clock.load(ClockState(**saved))
+            moved = move()
+            self._save_clock()
+        return moved
 
     def advance(self, seconds: float) -> int:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
-        check_horizon(self.clock.now() + seconds)
-        target = self.clock.advance(seconds)
-        self._save_clock()
-        return self.settle(target)
+
+        def move() -> float:
+            target = self.clock.now() + seconds
+            check_horizon(target)
+            self.clock.set(target)
+            return target
+
+        spare = self.webhooks.in_flight()  # under way before the move: never cut off by it
+        return self.settle(self._move_clock(move), spare)
 
     def set_time(self, when: float, frozen: bool | None = None, speed: float | None = None) -> int:
-        if when < self.clock.now():
-            raise ValueError("the clock only moves forward")
-        check_horizon(when)
-        self.clock.set(when, frozen=frozen, speed=speed)
-        self._save_clock()
-        return self.settle(when)
+        def move() -> None:
+            if when < self.clock.now():
+                raise ValueError("the clock only moves forward")
+            check_horizon(when)
+            self.clock.set(when, frozen=frozen, speed=speed)
+
+        spare = self.webhooks.in_flight()
+        self._move_clock(move)
+        return self.settle(when, spare)
 
     def set_clock_mode(self, frozen: bool | None = None, speed: float | None = None) -> None:
-        self.clock.set(self.clock.now(), frozen=frozen, speed=speed)
-        self._save_clock()
+        self._move_clock(lambda: self.clock.set(self.clock.now(), frozen=frozen, speed=speed))
 
     # -- state -----------------------------------------------------------------------------
     def reset(self, at: float | None = None, frozen: bool | None = None) -> None:
         """Forget every object, action, file and delivery; time restarts from ``at`` (default: real now)."""
         self.webhooks.cut_off("cancelled: the emulator was reset")
-        self.webhooks.wait_idle(5)
         self.store.reset()
         self.store.set_meta("links:secret", self.links.secret.hex())  # the same key after a reset
         self.timeline.forget_hint()
@@ -226,7 +252,6 @@ class Engine:
             self._ticker.join(timeout=5)
         if not self.webhooks.wait_idle(self.config.webhook_wait):
             self.webhooks.cut_off("cancelled: the emulator stopped")
-            self.webhooks.wait_idle(5)
         self.webhooks.shutdown()
         self._save_clock()
         self.store.close()

@@ -29,7 +29,7 @@ def aims_at_control_plane(url: str) -> bool:
 
 class Poster:
     def __init__(self) -> None:
-        self._posts: set[asyncio.Task] = set()  # HTTP requests under way (cut_off cancels them)
+        self._posts: dict[asyncio.Task, str] = {}  # HTTP requests under way -> their delivery (cut_off cancels them)
         self._cut: dict[asyncio.Task, str] = {}  # why each cancelled request was cut off (loop thread only)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_ready = threading.Lock()
@@ -79,7 +79,7 @@ class Poster:
         started = time.monotonic()
         request = asyncio.ensure_future(self._client.post(delivery["url"], content=delivery["body"].encode(),
                                                           headers=headers))
-        self._posts.add(request)
+        self._posts[request] = delivery["id"]
         try:
             async with asyncio.timeout(policy.timeout):
                 answer = await request
@@ -96,20 +96,21 @@ class Poster:
         except httpx.HTTPError as exc:
             attempt["error"] = f"{_error_kind(exc)}: {exc or type(exc).__name__}"
         finally:
-            self._posts.discard(request)
+            self._posts.pop(request, None)
             self._cut.pop(request, None)
         attempt["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
         return attempt
 
-    def cut_off(self, reason: str) -> None:
-        """End every HTTP request under way now; each is recorded as failed with ``reason``."""
+    def cut_off(self, reason: str, only: set[str] | None = None) -> None:
+        """End the HTTP requests under way now (``only``: those of these deliveries); each is
+        recorded as failed with ``reason``."""
         loop = self._loop
         if loop is None:
             return
 
         def cancel() -> None:  # in the loop thread, so each request keeps the reason it was cut for
-            for request in list(self._posts):
-                if request.cancel():
+            for request, delivery_id in list(self._posts.items()):
+                if (only is None or delivery_id in only) and request.cancel():
                     self._cut[request] = reason
 
         loop.call_soon_threadsafe(cancel)

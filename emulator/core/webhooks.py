@@ -33,9 +33,19 @@ INTERRUPTED = "interrupted: the emulator stopped during this attempt; it was sen
 
 @dataclass
 class _InFlight:
-    count: int = 0
+    attempts: dict[str, float] = field(default_factory=dict)  # delivery id -> emulator time its attempt fell due
     finished: int = 0  # attempts ended so far: progress, for waits that give up only when none is made
     changed: threading.Condition = field(default_factory=threading.Condition)
+    cutting: tuple[frozenset[str], str] | None = None  # (spared, reason): a clock move is giving up on its attempts
+
+    def end(self, delivery_id: str) -> None:
+        with self.changed:
+            self.attempts.pop(delivery_id, None)
+            self.finished += 1
+            self.changed.notify_all()
+
+    def count(self, ignore: frozenset[str] = frozenset()) -> int:
+        return sum(1 for delivery_id in self.attempts if delivery_id not in ignore)
 
 
 class Dispatcher:
@@ -177,7 +187,7 @@ class Dispatcher:
                 "error": f"dropped by fault {delivery['fault']['id']}: this attempt was not sent"})
             return
         with self._in_flight.changed:
-            self._in_flight.count += 1
+            self._in_flight.attempts[delivery["id"]] = at
             key = delivery.get("order_key")
             if key is not None and key in self._queues:
                 delivery["status"] = "queued"
@@ -208,16 +218,14 @@ class Dispatcher:
             delivery = await asyncio.to_thread(self._store.get_delivery, delivery_id)
             if delivery is not None:
                 policy = self.policy(delivery.get("policy") or delivery["platform"])
-                attempt = await self._poster.post(delivery, policy)
+                given_up = self._given_up(delivery_id)
+                attempt = _not_sent(given_up) if given_up else await self._poster.post(delivery, policy)
                 await asyncio.to_thread(self._record, delivery_id, seq, at, policy, attempt)
         except Exception:
             log.exception("webhook delivery %s crashed", delivery_id)
         finally:
             await self._next_in_line(key)
-            with self._in_flight.changed:
-                self._in_flight.count -= 1
-                self._in_flight.finished += 1
-                self._in_flight.changed.notify_all()
+            self._in_flight.end(delivery_id)
 
     def _record(self, delivery_id: str, seq: int, at: float, policy: RetryPolicy, outcome: dict) -> None:
         ok = outcome["error"] is None
@@ -261,10 +269,7 @@ class Dispatcher:
 
         seq = await asyncio.to_thread(begin)
         if seq is None:  # gone (a reset) or abandoned: let the rest of the line go
-            with self._in_flight.changed:
-                self._in_flight.count -= 1
-                self._in_flight.finished += 1
-                self._in_flight.changed.notify_all()
+            self._in_flight.end(next_id)
             await self._next_in_line(key)
             return
         asyncio.get_running_loop().create_task(self._attempt(next_id, seq, next_at, key))
@@ -285,34 +290,73 @@ class Dispatcher:
         return count
 
     def cut_off(self, reason: str) -> None:
-        """End every HTTP request under way now; each is recorded as failed with ``reason``."""
-        self._poster.cut_off(reason)
+        """End every attempt under way or queued now, recorded as failed with ``reason``, and wait
+        (a few seconds at most) for them to be recorded."""
+        self.give_up(reason)
+        try:
+            self.wait_idle(5)
+        finally:
+            self.stop_giving_up()
+
+    def give_up(self, reason: str, spare: frozenset[str] = frozenset()) -> None:
+        """Stop waiting for the attempts in flight but those of ``spare`` (a clock move spares those
+        under way before it began: they keep their platform's full timeout). Requests under way are
+        cut off with ``reason``, attempts queued behind another on their order key are recorded as
+        not sent, and until ``stop_giving_up`` any more that start are not sent either, so the
+        move's real time stays bounded however long the queue."""
+        with self._in_flight.changed:
+            self._in_flight.cutting = (spare, reason)
+            mine = {delivery_id for delivery_id in self._in_flight.attempts if delivery_id not in spare}
+            unqueued: list[tuple[str, float]] = []
+            for queue in self._queues.values():
+                unqueued += [(delivery_id, at) for delivery_id, at in queue if delivery_id not in spare]
+                queue[:] = [(delivery_id, at) for delivery_id, at in queue if delivery_id in spare]
+        self._poster.cut_off(reason, only=mine)
+        for delivery_id, at in unqueued:
+            with self._store.transaction():
+                delivery = self._store.get_delivery(delivery_id)
+                if delivery is not None:
+                    policy = self.policy(delivery.get("policy") or delivery["platform"])
+                    self._record(delivery_id, self._begin(delivery, at), at, policy, _not_sent(reason))
+            self._in_flight.end(delivery_id)
+
+    def _given_up(self, delivery_id: str) -> str | None:
+        cutting = self._in_flight.cutting
+        return cutting[1] if cutting is not None and delivery_id not in cutting[0] else None
+
+    def stop_giving_up(self) -> None:
+        self._in_flight.cutting = None
 
     # -- waiting ---------------------------------------------------------------------------
-    def idle(self) -> bool:
+    def in_flight(self) -> frozenset[str]:
+        """The deliveries with an attempt under way or queued now."""
         with self._in_flight.changed:
-            return self._in_flight.count == 0
+            return frozenset(self._in_flight.attempts)
 
-    def wait_idle(self, timeout: float | None = None) -> bool:
-        """Block until no attempt is in flight; True when idle."""
+    def idle(self, ignore: frozenset[str] = frozenset()) -> bool:
+        with self._in_flight.changed:
+            return self._in_flight.count(ignore) == 0
+
+    def wait_idle(self, timeout: float | None = None, ignore: frozenset[str] = frozenset()) -> bool:
+        """Block until no attempt is in flight (but those of ``ignore``); True when idle."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._in_flight.changed:
-            while self._in_flight.count:
+            while self._in_flight.count(ignore):
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
                 self._in_flight.changed.wait(remaining)
         return True
 
-    def wait_while_answering(self, window: float) -> bool:
-        """Block until no attempt is in flight, or until ``window`` seconds pass with no attempt
-        ending; True when idle. A burst of healthy deliveries (dozens to the emulator's own inbox at
-        once) finishes however long it takes; receivers that stop answering are given up on after
-        ``window`` seconds of silence."""
+    def wait_while_answering(self, window: float, ignore: frozenset[str] = frozenset()) -> bool:
+        """Block until no attempt is in flight (but those of ``ignore``), or until ``window``
+        seconds pass with no attempt ending; True when idle. A burst of healthy deliveries (dozens
+        to the emulator's own inbox at once) finishes however long it takes; receivers that stop
+        answering are given up on after ``window`` seconds of silence."""
         with self._in_flight.changed:
             seen = self._in_flight.finished
             deadline = time.monotonic() + window
-            while self._in_flight.count:
+            while self._in_flight.count(ignore):
                 if self._in_flight.finished != seen:
                     seen = self._in_flight.finished
                     deadline = time.monotonic() + window
@@ -384,3 +428,9 @@ class Dispatcher:
 
     def shutdown(self) -> None:
         self._poster.shutdown()
+
+
+def _not_sent(reason: str) -> dict:
+    """The outcome of an attempt a clock move gave up on before it was sent."""
+    return {"request_headers": {}, "status_code": None, "response_body": None, "duration_ms": 0.0,
+            "error": f"not sent: {reason}"}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from ...core.clock import parse_iso
-from ...core.contract import Target, body_event, read_twice
+from ...core.contract import Target, WebhookScenario, body_event, read_twice
 
 DEFAULT_API_KEY = "6500000000000000000000aa:emulator-app-secret-change-me-0123456789"  # ACCESS_KEY:APP_SECRET
 WEBHOOK_LINK_LIFETIME = 24 * 3600
@@ -64,7 +64,7 @@ def _start(target: Target, room_id: str, transcription: bool = True) -> requests
     return target.http.post(f"{target.api_base}/recordings/room/{room_id}/start", json=body)
 
 
-def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
+def webhook_scenario(target: Target, inbox: str) -> WebhookScenario:
     room = _room(target, target.control.inbox_url(inbox))
     recording = _start(target, room["id"]).json()
     target.control.advance(60)
@@ -77,7 +77,7 @@ def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
     expected = Counter({event: 1 for event in EVENTS}) + Counter({
         "session.open.success": 1, "peer.join.success": people, "peer.leave.success": people,
         "session.close.success": 1})
-    return expected, PASSCODE
+    return WebhookScenario(expected, PASSCODE)  # the room is its own, and so is every event its webhook gets
 
 
 def webhook_links(message: dict) -> list[tuple[str, float, int]]:

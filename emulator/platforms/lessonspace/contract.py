@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, rule
 
 from ...core.clock import parse_iso
-from ...core.contract import Target, link_expiry_check, scheme_auth
+from ...core.contract import Target, WebhookScenario, link_expiry_check, scheme_auth
 
 DEFAULT_API_KEY = "6b1f2c3d-1111-4222-8333-944455566677"
 API_LINK_LIFETIME = 12 * 3600
@@ -54,7 +54,7 @@ def _launch(target: Target, body: dict) -> dict:
     return answer.json()
 
 
-def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
+def webhook_scenario(target: Target, inbox: str) -> WebhookScenario:
     """Run a transcribed two-person session with every webhook pointed at ``inbox``.
 
     Returns the events expected (each exactly this many times) and the secret that signs them.
@@ -84,7 +84,7 @@ def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
                         "transcription.finish": 1, "session.idle": 1, "user.idle": 1, "chat.message": 1,
                         "cobrowser.start": 1, "cobrowser.stop": 1, "knock.request": 2, "knock.admit": 1,
                         "knock.deny": 1})
-    return expected, space["secret"]
+    return WebhookScenario(expected, space["secret"])  # the space is its own: its hooks hear only it
 
 
 def api_links(target: Target) -> list[tuple[str, float, int]]:

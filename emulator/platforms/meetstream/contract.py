@@ -10,7 +10,7 @@ import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from ...core.contract import Target, body_event, read_twice, scheme_auth
+from ...core.contract import Target, WebhookScenario, body_event, read_twice, scheme_auth
 
 DEFAULT_API_KEY = "ms_emulator_key"
 WEBHOOK_SECRET = "ms_whsec_emulator_secret"
@@ -50,11 +50,11 @@ def _through_the_call(target: Target) -> None:
         target.control.advance(300)
 
 
-def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
+def webhook_scenario(target: Target, inbox: str) -> WebhookScenario:
     _create(target, video_required=True, callback_url=target.control.inbox_url(inbox),
             custom_attributes={"run": inbox}, recording_config={"transcript": {"provider": {"deepgram": {}}}})
     _through_the_call(target)
-    return Counter({event: 1 for event in EVENTS}), WEBHOOK_SECRET
+    return WebhookScenario(Counter({event: 1 for event in EVENTS}), WEBHOOK_SECRET)  # its own callback_url
 
 
 def api_links(target: Target) -> list[tuple[str, float, int]]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 from collections import Counter
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule
 
-from ...core.contract import Target, body_event, scheme_auth
+from ...core.contract import Target, WebhookScenario, body_event, scheme_auth
 
 DEFAULT_API_KEY = "emulator-recall-key"
 LINK_LIFETIME = 6 * 3600
@@ -48,12 +49,14 @@ def _bot(target: Target, bot_id: str) -> dict:
     return target.http.get(f"{target.api_base}/bot/{bot_id}/").json()
 
 
-def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
+def webhook_scenario(target: Target, inbox: str) -> WebhookScenario:
+    """One bot through a call. The workspace's endpoints receive every bot's webhooks, so only
+    those about this bot (``data.bot.id``) are counted."""
     before = target.control.call("GET", "recall/settings")
     target.control.call("PATCH", "recall/settings", {"webhook_endpoints": [target.control.inbox_url(inbox)],
                                                      "webhook_secret": SECRET})
     try:
-        _create(target, recording_config={"transcript": {"provider": {"recallai_streaming": {}}}})
+        bot = _create(target, recording_config={"transcript": {"provider": {"recallai_streaming": {}}}})
         for _ in range(8):
             target.control.advance(300)
     finally:
@@ -63,7 +66,12 @@ def webhook_scenario(target: Target, inbox: str) -> tuple[Counter, str]:
                         "bot.done", "recording.processing", "recording.done"])
     for kind in ("video_mixed", "participant_events", "meeting_metadata", "transcript"):
         expected.update([f"{kind}.processing", f"{kind}.done"])
-    return expected, SECRET
+    return WebhookScenario(expected, SECRET, lambda message: _bot_of(message) == bot["id"])
+
+
+def _bot_of(message: dict) -> str | None:
+    bot = (json.loads(message["body"]).get("data") or {}).get("bot") or {}
+    return bot.get("id")
 
 
 def api_links(target: Target) -> list[tuple[str, float, int]]:
