@@ -93,7 +93,7 @@ def test_hanging_receivers_do_not_delay_a_healthy_one(emulator, dispatcher):
         assert {d["status"] for d in stuck} == {"sending"}
     finally:
         emulator.engine.webhooks.cut_off("test over")
-        emulator.engine.webhooks.wait_idle(5)
+        emulator.engine.webhooks.flight.wait_idle(5)
         hanging.close()
         healthy.close()
 
@@ -174,6 +174,22 @@ def test_a_clock_move_does_not_cut_off_an_attempt_under_way_before_it(emulator, 
         assert delivery["attempt_log"][0]["status_code"] == 200 and delivery["attempt_log"][0]["error"] is None
     finally:
         slow.close()
+
+
+def test_an_attempt_left_over_from_before_a_reset_does_not_hold_up_the_one_after_it(emulator, dispatcher, receiver):
+    """Delivery ids are deterministic, so the first delivery after a reset has the id the first one
+    before it had. An attempt of the old one still booked in flight (the reset's cut-off could not
+    end it in time) must not be mistaken for the new one: the new one goes out when the clock moves."""
+    emulator.engine.config.webhook_wait = 0.3
+    old = dispatcher.enqueue("limits", "first", receiver.url, {"n": 1})
+    emulator.reset()
+    dispatcher.flight.open(old)  # the old world's attempt, never ended
+    emulator.reset()
+    assert dispatcher.enqueue("limits", "first", receiver.url, {"n": 2}) == old
+    emulator.advance(minutes=1)
+    [delivery] = emulator.engine.webhooks.log("limits")
+    assert delivery["status"] == "delivered" and delivery["attempts"] == 1
+    assert receiver.bodies()[-1] == {"n": 2}
 
 
 def test_an_attempt_cut_off_by_kill_9_is_in_the_log_and_is_sent_again(tmp_path):

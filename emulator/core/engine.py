@@ -119,22 +119,22 @@ class Engine:
         """
         self.timeline.forget_hint()  # look in the store itself: another worker may have scheduled work
         wait = self.config.webhook_wait
-        ignore: frozenset[str] = frozenset()  # spared attempts the move no longer waits for
+        ignore: frozenset[int] = frozenset()  # spared attempts the move no longer waits for
         ran = 0
         while True:
             ran += self.timeline.catch_up(until)
-            if not self.webhooks.wait_while_answering(wait, ignore):
+            if not self.webhooks.flight.wait_while_answering(wait, ignore):
                 self.webhooks.give_up(f"timed out: no answer within {wait:g} s while the clock was moved "
                                       "(serve --webhook-wait)", spare)
                 try:
-                    self.webhooks.wait_idle(5, spare)
+                    self.webhooks.flight.wait_idle(5, spare)
                 finally:
-                    self.webhooks.stop_giving_up()
+                    self.webhooks.flight.stop_giving_up()
                 ignore = spare
             with self.timeline.lock:  # the background ticker may be dispatching something right now
                 due = self.store.next_due()
                 limit = self.clock.now() if until is None else until
-                if self.webhooks.idle(ignore) and (due is None or due > limit):
+                if self.webhooks.flight.idle(ignore) and (due is None or due > limit):
                     return ran
 
     def _move_clock(self, move: Callable[[], Any]) -> Any:
@@ -160,7 +160,7 @@ class Engine:
             self.clock.set(target)
             return target
 
-        spare = self.webhooks.in_flight()  # under way before the move: never cut off by it
+        spare = self.webhooks.flight.ids()  # under way before the move: never cut off by it
         return self.settle(self._move_clock(move), spare)
 
     def set_time(self, when: float, frozen: bool | None = None, speed: float | None = None) -> int:
@@ -170,7 +170,7 @@ class Engine:
             check_horizon(when)
             self.clock.set(when, frozen=frozen, speed=speed)
 
-        spare = self.webhooks.in_flight()
+        spare = self.webhooks.flight.ids()
         self._move_clock(move)
         return self.settle(when, spare)
 
@@ -181,6 +181,7 @@ class Engine:
     def reset(self, at: float | None = None, frozen: bool | None = None) -> None:
         """Forget every object, action, file and delivery; time restarts from ``at`` (default: real now)."""
         self.webhooks.cut_off("cancelled: the emulator was reset")
+        self.webhooks.forget()
         self.store.reset()
         self.store.set_meta("links:secret", self.links.secret.hex())  # the same key after a reset
         self.timeline.forget_hint()
@@ -250,7 +251,7 @@ class Engine:
         self._tick.set()
         if self._ticker is not None:
             self._ticker.join(timeout=5)
-        if not self.webhooks.wait_idle(self.config.webhook_wait):
+        if not self.webhooks.flight.wait_idle(self.config.webhook_wait):
             self.webhooks.cut_off("cancelled: the emulator stopped")
         self.webhooks.shutdown()
         self._save_clock()

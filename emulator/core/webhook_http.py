@@ -29,7 +29,7 @@ def aims_at_control_plane(url: str) -> bool:
 
 class Poster:
     def __init__(self) -> None:
-        self._posts: dict[asyncio.Task, str] = {}  # HTTP requests under way -> their delivery (cut_off cancels them)
+        self._posts: dict[asyncio.Task, int] = {}  # HTTP requests under way -> their attempt (cut_off cancels them)
         self._cut: dict[asyncio.Task, str] = {}  # why each cancelled request was cut off (loop thread only)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_ready = threading.Lock()
@@ -64,7 +64,7 @@ class Poster:
                 self._loop = loop
             return self._loop
 
-    async def post(self, delivery: dict, policy: RetryPolicy) -> dict:
+    async def post(self, delivery: dict, policy: RetryPolicy, token: int = 0) -> dict:
         """One attempt, signed on transport time: its request headers, status, error and duration."""
         import httpx
 
@@ -79,7 +79,7 @@ class Poster:
         started = time.monotonic()
         request = asyncio.ensure_future(self._client.post(delivery["url"], content=delivery["body"].encode(),
                                                           headers=headers))
-        self._posts[request] = delivery["id"]
+        self._posts[request] = token
         try:
             async with asyncio.timeout(policy.timeout):
                 answer = await request
@@ -101,7 +101,7 @@ class Poster:
         attempt["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
         return attempt
 
-    def cut_off(self, reason: str, only: set[str] | None = None) -> None:
+    def cut_off(self, reason: str, only: set[int] | None = None) -> None:
         """End the HTTP requests under way now (``only``: those of these deliveries); each is
         recorded as failed with ``reason``."""
         loop = self._loop
@@ -109,8 +109,8 @@ class Poster:
             return
 
         def cancel() -> None:  # in the loop thread, so each request keeps the reason it was cut for
-            for request, delivery_id in list(self._posts.items()):
-                if (only is None or delivery_id in only) and request.cancel():
+            for request, token in list(self._posts.items()):
+                if (only is None or token in only) and request.cancel():
                     self._cut[request] = reason
 
         loop.call_soon_threadsafe(cancel)

@@ -11,9 +11,6 @@ import asyncio
 import dataclasses
 import json
 import logging
-import threading
-import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from .clock import Clock, iso
@@ -21,6 +18,7 @@ from .ids import Ids
 from .store import Store
 from .timeline import Timeline
 from .webhook_http import Poster
+from .webhook_waits import InFlight
 from .webhook_policy import RetryPolicy, Signer, Verifier, hex_hmac, hex_hmac_verifier
 
 __all__ = ["Dispatcher", "RetryPolicy", "Signer", "Verifier", "hex_hmac", "hex_hmac_verifier"]
@@ -31,23 +29,6 @@ IN_FLIGHT = "in flight"
 INTERRUPTED = "interrupted: the emulator stopped during this attempt; it was sent again after the restart"
 
 
-@dataclass
-class _InFlight:
-    attempts: dict[str, float] = field(default_factory=dict)  # delivery id -> emulator time its attempt fell due
-    finished: int = 0  # attempts ended so far: progress, for waits that give up only when none is made
-    changed: threading.Condition = field(default_factory=threading.Condition)
-    cutting: tuple[frozenset[str], str] | None = None  # (spared, reason): a clock move is giving up on its attempts
-
-    def end(self, delivery_id: str) -> None:
-        with self.changed:
-            self.attempts.pop(delivery_id, None)
-            self.finished += 1
-            self.changed.notify_all()
-
-    def count(self, ignore: frozenset[str] = frozenset()) -> int:
-        return sum(1 for delivery_id in self.attempts if delivery_id not in ignore)
-
-
 class Dispatcher:
     def __init__(self, store: Store, clock: Clock, timeline: Timeline, ids: Ids) -> None:
         self._store = store
@@ -56,8 +37,8 @@ class Dispatcher:
         self._ids = ids
         self._policies: dict[str, RetryPolicy] = {}
         self._timeouts: dict[str, float] = {}
-        self._in_flight = _InFlight()
-        self._queues: dict[str, list[tuple[str, float]]] = {}  # order key -> attempts waiting their turn
+        self.flight = InFlight()  # the attempts in flight, and the waits on them
+        self._queues: dict[str, list[tuple[int, str, float]]] = {}  # order key -> attempts (token, delivery, due) waiting
         self._poster = Poster()
         self._held: dict[str, list[str]] = {}  # platform -> deliveries a reorder fault holds back
         self.faults: Any = None  # the engine's fault rules (core.faults.Faults), when there are any
@@ -138,7 +119,7 @@ class Dispatcher:
             hold = fault.get("delay_seconds", 60)
             first += hold
             delivery["held"] = True
-            with self._in_flight.changed:  # the loop's threads release held deliveries concurrently
+            with self.flight.changed:  # the loop's threads release held deliveries concurrently
                 self._held.setdefault(delivery["platform"], []).append(delivery["id"])
             mark["detail"] = (f"held back until the next {delivery['platform']} delivery has been attempted "
                               f"(at most {hold:g} s of emulator time)")
@@ -158,7 +139,7 @@ class Dispatcher:
 
     def _release_held(self, platform: str) -> None:
         """Another delivery of ``platform`` has been attempted: what a reorder fault held goes out now."""
-        with self._in_flight.changed:
+        with self.flight.changed:
             held = self._held.pop(platform, [])
         for held_id in held:
             delivery = self._store.get_delivery(held_id)
@@ -186,18 +167,18 @@ class Dispatcher:
                 "request_headers": {}, "status_code": None, "response_body": None, "duration_ms": 0,
                 "error": f"dropped by fault {delivery['fault']['id']}: this attempt was not sent"})
             return
-        with self._in_flight.changed:
-            self._in_flight.attempts[delivery["id"]] = at
+        with self.flight.changed:
+            token = self.flight.open(delivery["id"])
             key = delivery.get("order_key")
             if key is not None and key in self._queues:
                 delivery["status"] = "queued"
                 self._store.update_delivery(delivery)
-                self._queues[key].append((delivery["id"], at))
+                self._queues[key].append((token, delivery["id"], at))
                 return
             if key is not None:
                 self._queues[key] = []
         seq = self._begin(delivery, at)
-        self._submit(delivery["id"], seq, at, key)
+        self._poster.submit(self._attempt(token, delivery["id"], seq, at, key))
 
     def _begin(self, delivery: dict, at: float) -> int:
         """Count and log the attempt before it is made: a crash during it leaves it in the log."""
@@ -210,22 +191,24 @@ class Dispatcher:
                 "body": delivery["body"], "status_code": None, "error": IN_FLIGHT, "response_body": None,
                 "manual": bool(delivery.get("resending"))})
 
-    def _submit(self, delivery_id: str, seq: int, at: float, key: str | None) -> None:
-        self._poster.submit(self._attempt(delivery_id, seq, at, key))
-
-    async def _attempt(self, delivery_id: str, seq: int, at: float, key: str | None) -> None:
+    async def _attempt(self, token: int, delivery_id: str, seq: int, at: float, key: str | None) -> None:
+        """One attempt on the loop. ``token`` names it in the book of attempts in flight: delivery
+        ids repeat after a reset (they are deterministic), an attempt begun before one does not
+        touch the deliveries made after it."""
         try:
             delivery = await asyncio.to_thread(self._store.get_delivery, delivery_id)
-            if delivery is not None:
+            if delivery is not None and self.flight.current(token):
                 policy = self.policy(delivery.get("policy") or delivery["platform"])
-                given_up = self._given_up(delivery_id)
-                attempt = _not_sent(given_up) if given_up else await self._poster.post(delivery, policy)
-                await asyncio.to_thread(self._record, delivery_id, seq, at, policy, attempt)
+                given_up = self.flight.given_up(token)
+                attempt = _not_sent(given_up) if given_up else await self._poster.post(delivery, policy, token)
+                if self.flight.current(token):
+                    await asyncio.to_thread(self._record, delivery_id, seq, at, policy, attempt)
         except Exception:
             log.exception("webhook delivery %s crashed", delivery_id)
         finally:
-            await self._next_in_line(key)
-            self._in_flight.end(delivery_id)
+            if self.flight.current(token):
+                await self._next_in_line(key)
+            self.flight.end(token)
 
     def _record(self, delivery_id: str, seq: int, at: float, policy: RetryPolicy, outcome: dict) -> None:
         ok = outcome["error"] is None
@@ -256,12 +239,12 @@ class Dispatcher:
     async def _next_in_line(self, key: str | None) -> None:
         if key is None:
             return
-        with self._in_flight.changed:
+        with self.flight.changed:
             queue = self._queues.get(key)
             if not queue:
                 self._queues.pop(key, None)
                 return
-            next_id, next_at = queue.pop(0)
+            next_token, next_id, next_at = queue.pop(0)
 
         def begin() -> int | None:
             delivery = self._store.get_delivery(next_id)
@@ -269,10 +252,10 @@ class Dispatcher:
 
         seq = await asyncio.to_thread(begin)
         if seq is None:  # gone (a reset) or abandoned: let the rest of the line go
-            self._in_flight.end(next_id)
+            self.flight.end(next_token)
             await self._next_in_line(key)
             return
-        asyncio.get_running_loop().create_task(self._attempt(next_id, seq, next_at, key))
+        asyncio.get_running_loop().create_task(self._attempt(next_token, next_id, seq, next_at, key))
 
     def abandon(self, platform: str, order_key: str, reason: str) -> int:
         """Give up every delivery of ``order_key`` not yet delivered (a receiver the platform stopped
@@ -294,77 +277,38 @@ class Dispatcher:
         (a few seconds at most) for them to be recorded."""
         self.give_up(reason)
         try:
-            self.wait_idle(5)
+            self.flight.wait_idle(5)
         finally:
-            self.stop_giving_up()
+            self.flight.stop_giving_up()
 
-    def give_up(self, reason: str, spare: frozenset[str] = frozenset()) -> None:
+    def give_up(self, reason: str, spare: frozenset[int] = frozenset()) -> None:
         """Stop waiting for the attempts in flight but those of ``spare`` (a clock move spares those
         under way before it began: they keep their platform's full timeout). Requests under way are
         cut off with ``reason``, attempts queued behind another on their order key are recorded as
-        not sent, and until ``stop_giving_up`` any more that start are not sent either, so the
+        not sent, and until ``flight.stop_giving_up()`` any more that start are not sent either, so the
         move's real time stays bounded however long the queue."""
-        with self._in_flight.changed:
-            self._in_flight.cutting = (spare, reason)
-            mine = {delivery_id for delivery_id in self._in_flight.attempts if delivery_id not in spare}
-            unqueued: list[tuple[str, float]] = []
+        with self.flight.changed:
+            mine = self.flight.begin_giving_up(reason, spare)
+            unqueued: list[tuple[int, str, float]] = []
             for queue in self._queues.values():
-                unqueued += [(delivery_id, at) for delivery_id, at in queue if delivery_id not in spare]
-                queue[:] = [(delivery_id, at) for delivery_id, at in queue if delivery_id in spare]
+                unqueued += [queued for queued in queue if queued[0] not in spare]
+                queue[:] = [queued for queued in queue if queued[0] in spare]
         self._poster.cut_off(reason, only=mine)
-        for delivery_id, at in unqueued:
+        for token, delivery_id, at in unqueued:
             with self._store.transaction():
                 delivery = self._store.get_delivery(delivery_id)
                 if delivery is not None:
                     policy = self.policy(delivery.get("policy") or delivery["platform"])
                     self._record(delivery_id, self._begin(delivery, at), at, policy, _not_sent(reason))
-            self._in_flight.end(delivery_id)
+            self.flight.end(token)
 
-    def _given_up(self, delivery_id: str) -> str | None:
-        cutting = self._in_flight.cutting
-        return cutting[1] if cutting is not None and delivery_id not in cutting[0] else None
-
-    def stop_giving_up(self) -> None:
-        self._in_flight.cutting = None
-
-    # -- waiting ---------------------------------------------------------------------------
-    def in_flight(self) -> frozenset[str]:
-        """The deliveries with an attempt under way or queued now."""
-        with self._in_flight.changed:
-            return frozenset(self._in_flight.attempts)
-
-    def idle(self, ignore: frozenset[str] = frozenset()) -> bool:
-        with self._in_flight.changed:
-            return self._in_flight.count(ignore) == 0
-
-    def wait_idle(self, timeout: float | None = None, ignore: frozenset[str] = frozenset()) -> bool:
-        """Block until no attempt is in flight (but those of ``ignore``); True when idle."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._in_flight.changed:
-            while self._in_flight.count(ignore):
-                remaining = None if deadline is None else deadline - time.monotonic()
-                if remaining is not None and remaining <= 0:
-                    return False
-                self._in_flight.changed.wait(remaining)
-        return True
-
-    def wait_while_answering(self, window: float, ignore: frozenset[str] = frozenset()) -> bool:
-        """Block until no attempt is in flight (but those of ``ignore``), or until ``window``
-        seconds pass with no attempt ending; True when idle. A burst of healthy deliveries (dozens
-        to the emulator's own inbox at once) finishes however long it takes; receivers that stop
-        answering are given up on after ``window`` seconds of silence."""
-        with self._in_flight.changed:
-            seen = self._in_flight.finished
-            deadline = time.monotonic() + window
-            while self._in_flight.count(ignore):
-                if self._in_flight.finished != seen:
-                    seen = self._in_flight.finished
-                    deadline = time.monotonic() + window
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._in_flight.changed.wait(remaining)
-        return True
+    def forget(self) -> None:
+        """After a reset: attempts still under way belong to deliveries that are gone, and record
+        nothing; order queues and reorder holds start empty."""
+        with self.flight.changed:
+            self.flight.forget()
+            self._queues.clear()
+            self._held.clear()
 
     def resume_interrupted(self) -> None:
         """After a restart, attempts that were under way when the process stopped are logged as
