@@ -15,8 +15,6 @@ import math
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,50 +26,17 @@ from pathlib import Path
 
 import requests
 
+import connections
 import wiremock
+from processes import PYTHON, free_port, serve, stop, wait_up
 
 HERE = Path(__file__).resolve().parent
-PYTHON = sys.executable
 ROWS: list[tuple[str, str, str, str]] = []  # what, measured, target, verdict
 
 
 def row(what: str, measured: str, target: str, ok: bool | None) -> None:
     ROWS.append((what, measured, target, "n/a" if ok is None else ("met" if ok else "NOT met")))
     print(f"  {what}: {measured} ({'met' if ok else 'not met' if ok is not None else 'n/a'})", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_up(url: str, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=1).status_code < 500:
-                return
-        except requests.RequestException:
-            time.sleep(0.01)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def serve(*args: str, env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen([PYTHON, "-m", "emulator", "serve", "--port", str(port), "--frozen", *args],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    base = f"http://127.0.0.1:{port}"
-    wait_up(base + "/_emulator/health")
-    return process, base
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def wrk(url: str, seconds: int, headers: dict[str, str], script: str | None = None) -> dict:
@@ -481,6 +446,12 @@ print(done, rss)
         "< 300 MB", rss_kb / 1024 < 300)
 
 
+def bench_connections(seconds: float) -> None:
+    measured, ok = connections.verdict(connections.measure(2000, 200, seconds))
+    row("fresh clients while 2,000 idle + 200 slowloris connections are open", measured,
+        f"all answered, slowest < {connections.TARGET_SECONDS:g} s", ok)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="shorter runs, smaller sizes (for a smoke check)")
@@ -496,6 +467,7 @@ def main() -> None:
     bench_validate(5 if args.quick else 50)
     bench_memory(1000 if args.quick else 10000)
     bench_http(seconds)
+    bench_connections(10 if args.quick else 30)
     print()
     print("| what | measured | target | |")
     print("|---|---|---|---|")

@@ -151,10 +151,9 @@ def run_openapi(platform: str) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from waitress import create_server
-
     from .app import create_app
     from .core.engine import Config
+    from .server import make_server
 
     config = Config(seed=args.seed, state=args.state, speed=args.speed, frozen=args.frozen,
                     platforms=args.platforms, settings=parse_settings(args.setting),
@@ -170,8 +169,7 @@ def run_serve(args: argparse.Namespace) -> int:
         return run_workers(args, config)
     engine = open_engine(config)
     try:
-        server = create_server(create_app(engine), host=args.host, port=args.port, threads=args.threads,
-                               ident="meeting-emulator")
+        server = make_server(create_app(engine), args.threads, host=args.host, port=args.port)
     except OSError as exc:
         engine.close()
         raise UsageError(listen_problem(args.host, args.port, exc)) from None
@@ -297,9 +295,8 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
     keeps every change whole, each due action is run by exactly one of them."""
     import socket
 
-    from waitress import create_server
-
     from .app import create_app, new_engine
+    from .server import make_server
 
     try:
         listener = socket.create_server((args.host, args.port), backlog=1024, reuse_port=False)
@@ -314,8 +311,7 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers
             config.shared = True
             engine = new_engine(config)
-            server = create_server(create_app(engine), sockets=[listener], threads=args.threads,
-                                   ident="meeting-emulator")
+            server = make_server(create_app(engine), args.threads, sockets=[listener])
             engine.start_ticker()
             signal.signal(signal.SIGTERM, _interrupt)
             try:

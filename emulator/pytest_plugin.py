@@ -115,13 +115,12 @@ class EmulatorHandle:
 @pytest.fixture(scope="session")
 def emulator_server() -> Iterator[EmulatorHandle]:
     """One emulator server for the whole test session, on a free loopback port."""
-    from waitress import create_server
-
     from .app import create_app, new_engine
     from .core.engine import Config
+    from .server import make_server
 
     engine = new_engine(Config(frozen=True))
-    server = create_server(create_app(engine), host="127.0.0.1", port=0, threads=16, ident="meeting-emulator")
+    server = make_server(create_app(engine), 16, host="127.0.0.1", port=0)
     base_url = f"http://127.0.0.1:{server.effective_port}"
     engine.config.public_url = base_url
     engine.start_ticker()
