@@ -87,24 +87,16 @@ class Links:
         if parts.scheme not in ("http", "https") or (parts.scheme, parts.netloc) != (base.scheme, base.netloc) \
                 or not parts.path.startswith("/s3/"):
             return None
-        query = dict(parse_qsl(parts.query))
-        amz_date, expires = query.get("X-Amz-Date", ""), query.get("X-Amz-Expires", "")
-        lifetime = parse_int(expires)
-        signed = self._sign(unquote(parts.path[len("/s3/"):]), amz_date, expires)
-        if lifetime is None or not hmac.compare_digest(signed, query.get("X-Amz-Signature", "")):
-            return None
-        try:
-            issued = datetime.strptime(amz_date, AMZ_DATE).replace(tzinfo=timezone.utc).timestamp()
-        except ValueError:
-            return None
-        return issued + lifetime
+        expires_at = self._expiry(unquote(parts.path[len("/s3/"):]), dict(parse_qsl(parts.query)))
+        return None if isinstance(expires_at, Download) else expires_at
 
     def _sign(self, key: str, amz_date: str, expires: str) -> str:
         message = f"{key}\n{amz_date}\n{expires}".encode()
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
-    # -- serving ---------------------------------------------------------------------------
-    def download(self, key: str, query: Mapping[str, str]) -> Download:
+    def _expiry(self, key: str, query: Mapping[str, str]) -> float | Download:
+        """When a link to ``key`` with this query stops working, or S3's answer to what is wrong
+        with its signature parameters."""
         amz_date, expires = query.get("X-Amz-Date", ""), query.get("X-Amz-Expires", "")
         signature = query.get("X-Amz-Signature", "")
         if not (amz_date and expires and signature):
@@ -128,14 +120,20 @@ class Links:
                 "The request signature we calculated does not match the signature you provided. "
                 "Check your key and signing method.",
             )
-        expires_at = issued + lifetime
+        return issued + lifetime
+
+    # -- serving ---------------------------------------------------------------------------
+    def download(self, key: str, query: Mapping[str, str]) -> Download:
+        expires_at = self._expiry(key, query)
+        if isinstance(expires_at, Download):
+            return expires_at
         now = self._clock.now()
         if now >= expires_at:
             return _error(
                 403,
                 "AccessDenied",
                 "Request has expired",
-                {"X-Amz-Expires": expires, "Expires": iso(expires_at), "ServerTime": iso(now)},
+                {"X-Amz-Expires": query["X-Amz-Expires"], "Expires": iso(expires_at), "ServerTime": iso(now)},
             )
         blob = self._store.get_blob(key)
         if blob is None:
