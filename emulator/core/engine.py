@@ -77,6 +77,7 @@ class Engine:
         self._ticker: threading.Thread | None = None
         self._tick = threading.Event()
         self._stopping = threading.Event()
+        self._refreshing = threading.Lock()  # one thread at a time notices and loads another worker's changes
 
     def _link_secret(self) -> bytes:
         """The key download links are signed with: random, made once and kept in the state (a key
@@ -97,13 +98,17 @@ class Engine:
         self.store.set_meta("clock", asdict(self.clock.state))
 
     def catch_up(self) -> int:
-        if self.config.shared and self.store.changed_elsewhere():  # another worker changed the state
-            self.timeline.forget_hint()
-            self._settings.clear()
-            self.faults.forget()
-            saved = self.store.get_meta("clock")  # it may have moved the shared clock
-            if saved and ClockState(**saved) != self.clock.state:
-                self.clock.load(ClockState(**saved))
+        if self.config.shared:
+            # Under the lock: a thread that finds nothing changed must not read the clock while the
+            # thread that noticed the change is still loading it.
+            with self._refreshing:
+                if self.store.changed_elsewhere():  # another worker changed the state
+                    self.timeline.forget_hint()
+                    self._settings.clear()
+                    self.faults.forget()
+                    saved = self.store.get_meta("clock")  # it may have moved the shared clock
+                    if saved and ClockState(**saved) != self.clock.state:
+                        self.clock.load(ClockState(**saved))
         return self.timeline.catch_up()
 
     def settle(self, until: float | None = None, spare: frozenset[str] = frozenset()) -> int:

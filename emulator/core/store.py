@@ -120,8 +120,12 @@ class Store:
             return self._conn.execute(sql, args)
 
     def share(self) -> None:
-        """Other processes write the same file: every read goes to the database."""
+        """Other processes write the same file: every read goes to the database, and what they
+        commit from now on is noticed (before anything is read: a commit between reading the clock
+        at start and the first check would otherwise go unseen)."""
         self._cache = None
+        with self._lock:
+            self._data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
 
     def _forget(self) -> None:
         if self._cache is not None:
@@ -135,7 +139,7 @@ class Store:
         """Whether another connection (another worker process) committed since the last call."""
         with self._lock:
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-        changed = version != getattr(self, "_data_version", version)
+        changed = version != getattr(self, "_data_version", version)  # unshared: nothing else writes
         self._data_version = version
         return changed
 
