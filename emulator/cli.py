@@ -45,6 +45,34 @@ def _number(kind: type, low: float | None = None, high: float | None = None, abo
     return parse
 
 
+def _host(text: str) -> str:
+    """An argparse type: an address this machine can listen on (an IP address or a name that resolves)."""
+    import socket
+
+    try:
+        if text and socket.getaddrinfo(text, None, type=socket.SOCK_STREAM):
+            return text
+    except (OSError, UnicodeError, ValueError):  # unresolvable, or not a name at all
+        pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not an address to listen on: give an IP address (127.0.0.1, "
+                                     "0.0.0.0, ::1) or a host name that resolves")
+
+
+def _public_url(text: str) -> str:
+    """An argparse type: an absolute http(s) URL with a host, and nothing after its path."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http(s) URL such as http://localhost:8765 or "
+                                         "https://emulator.example.com/prefix")
+    return text.rstrip("/")
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
     from .platforms import NAMES
@@ -56,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the emulator as a local HTTP server",
                                 description="Serve every platform (or those named) and the control API.")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--host", type=_host, default="127.0.0.1", help="address to listen on (default: %(default)s)")
     serve.add_argument("--port", type=_number(int, 0, 65535), default=8765,
                        help="port to listen on, 0 for a free one (default: %(default)s)")
     serve.add_argument("--seed", type=int, default=0,
@@ -67,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--state", metavar="PATH", help="keep state in this SQLite file across restarts (default: in memory)")
     serve.add_argument("--platform", action="append", dest="platforms", metavar="NAME", choices=NAMES,
                        help=f"serve only this platform (repeatable; one of {names}); default: all")
-    serve.add_argument("--public-url", help="how clients reach this server (default: http://HOST:PORT)")
+    serve.add_argument("--public-url", type=_public_url, help="how clients reach this server (default: http://HOST:PORT)")
     serve.add_argument("--threads", type=_number(int, 1, 1024), default=16,
                        help="request-handling threads (default: %(default)s)")
     serve.add_argument("--workers", type=_number(int, 1, 64), default=1,
@@ -170,13 +198,13 @@ def run_serve(args: argparse.Namespace) -> int:
     engine = open_engine(config)
     try:
         server = make_server(create_app(engine), args.threads, host=args.host, port=args.port)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # waitress says ValueError for a host it cannot resolve
         engine.close()
         raise UsageError(listen_problem(args.host, args.port, exc)) from None
-    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
-    engine.config.public_url = (args.public_url or f"http://{host}:{server.effective_port}").rstrip("/")
+    bound = bound_url(args.host, server.effective_port)
+    engine.config.public_url = args.public_url or bound
     engine.start_ticker()
-    print_banner(engine, args)
+    print_banner(engine, args, bound)
 
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, signal.default_int_handler)  # even when started with SIGINT ignored (a background job)
@@ -191,9 +219,23 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_banner(engine: "Engine", args: argparse.Namespace) -> None:
+def bound_url(host: str, port: int) -> str:
+    """Where the server listens, as a URL this machine can open."""
+    if host in ("0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def listening_line(bound: str, public_url: str) -> str:
+    """The banner's first line: the bound address always (with --port 0 it is the only place the
+    port is told), and the public URL when clients are to use another."""
+    also = f" (clients use {public_url})" if public_url != bound else ""
+    return f"meeting-emulator listening on {bound}{also}"
+
+
+def print_banner(engine: "Engine", args: argparse.Namespace, bound: str) -> None:
     url = engine.config.public_url
-    print(f"meeting-emulator listening on {url}", flush=True)
+    print(listening_line(bound, url), flush=True)
     for platform in engine.platforms.values():
         print(f"  {platform.title:<18} {url}{platform.api_prefix}", flush=True)
         if platform.auth_header:
@@ -277,7 +319,9 @@ def check_settings(engine: "Engine", settings: dict[str, dict]) -> None:
                 raise UsageError(f"--setting {platform}.{name}={json.dumps(value)}: {errors[0].message}")
 
 
-def listen_problem(host: str, port: int, exc: OSError) -> str:
+def listen_problem(host: str, port: int, exc: OSError | ValueError) -> str:
+    if isinstance(exc, ValueError):
+        return f"cannot listen on {host}:{port}: {exc}; check --host"
     if exc.errno == errno.EADDRINUSE:
         return f"port {port} on {host} is already in use: stop what is using it, or pass --port N (0 picks a free one)"
     if exc.errno == errno.EACCES:
@@ -302,8 +346,8 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
         listener = socket.create_server((args.host, args.port), backlog=1024, reuse_port=False)
     except OSError as exc:
         raise UsageError(listen_problem(args.host, args.port, exc)) from None
-    host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
-    config.public_url = (args.public_url or f"http://{host}:{listener.getsockname()[1]}").rstrip("/")
+    bound = bound_url(args.host, listener.getsockname()[1])
+    config.public_url = args.public_url or bound
     children = []
     for _ in range(args.workers):
         pid = os.fork()
@@ -322,7 +366,7 @@ def run_workers(args: argparse.Namespace, config: "Config") -> int:
                 engine.close()
             os._exit(0)
         children.append(pid)
-    print(f"meeting-emulator listening on {config.public_url} with {args.workers} workers", flush=True)
+    print(f"{listening_line(bound, config.public_url)} with {args.workers} workers", flush=True)
     print(f"  state: {args.state}; seed {args.seed}; Ctrl-C stops", flush=True)
 
     signal.signal(signal.SIGTERM, _interrupt)

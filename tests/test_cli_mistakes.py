@@ -54,6 +54,12 @@ def test_serve_with_a_state_path_that_cannot_be_used(tmp_path):
     (["--setting", "recall.webhook_endpoints=not-a-list"], ["webhook_endpoints", "not of type 'array'"]),
     (["--setting", "zoom.x=1"], ["unknown platform 'zoom'"]),
     (["--setting", "nodot=1"], ["PLATFORM.NAME=VALUE"]),
+    (["--host", "999.1.1.1"], ["--host", "'999.1.1.1' is not an address to listen on"]),
+    (["--host", "nosuchhost.invalid"], ["--host", "nosuchhost.invalid", "IP address"]),
+    (["--host", ""], ["--host", "'' is not an address"]),
+    (["--public-url", "notaurl"], ["--public-url", "'notaurl' is not an http(s) URL"]),
+    (["--public-url", "http://host:port"], ["--public-url", "http://host:port"]),
+    (["--public-url", "ftp://example.com"], ["--public-url", "ftp://example.com"]),
 ])
 def test_serve_refuses_bad_options_in_one_line(args, words):
     assert names_all(one_line_error(run("serve", *args)), *words)
@@ -140,6 +146,20 @@ def test_the_banner_shows_auth_headers_and_serve_logs_each_request(tmp_path):
     finally:
         output = stopped(process, log)
     assert "listening on" in output and "GET /_emulator/health" not in output
+
+
+def test_with_a_public_url_the_banner_still_tells_the_port_it_listens_on(tmp_path):
+    """--port 0 with --public-url: the bound address (the only place the port is told) comes first,
+    then the URL clients are to use; the platforms' URLs are the public ones."""
+    process, base, log = serve_logged(tmp_path, "public", "--quiet", "--public-url", "https://emulator.example.com/x/")
+    try:
+        assert requests.get(f"{base}/_emulator/health").status_code == 200  # the bound address answers
+    finally:
+        output = stopped(process, log)
+    first = output.splitlines()[0]
+    assert re.fullmatch(r"meeting-emulator listening on http://127\.0\.0\.1:\d+ \(clients use "
+                        r"https://emulator\.example\.com/x\)", first), first
+    assert "https://emulator.example.com/x/recall/api/v1" in output
 
 
 def test_a_missing_trailing_slash_answers_as_each_vendor_does(emulator):
