@@ -100,6 +100,26 @@ def test_validate_reports_every_file_with_short_lines(tmp_path):
     assert names_all(one_line_error(run("validate", "--schema", "launch.request", str(good))), "--platform")
 
 
+def test_validate_suggests_the_closest_schema_names(tmp_path):
+    document = tmp_path / "bot.json"
+    document.write_text("{}")
+    line = one_line_error(run("validate", "--schema", "recall/bot.create", str(document)))
+    assert names_all(line, "unknown schema 'bot.create'", "did you mean bot.create.request",
+                     "'meeting-emulator schemas --platform recall' lists all")
+    assert len(line) < 250  # not every name on one line
+    line = one_line_error(run("validate", "--schema", "recall/qqqqqq", str(document)))
+    assert "did you mean" not in line and "lists all" in line
+
+
+def test_validate_names_the_alternatives_a_one_of_expected(tmp_path):
+    document = tmp_path / "settings.json"
+    document.write_text(json.dumps({"default_retention": {"type": "timed"}}))
+    result = run("validate", "--schema", "recall/control.settings.request", str(document))
+    assert result.returncode == 1
+    assert (f'{document}: $.default_retention: expected null or an object with type="forever" or an object with '
+            f'type="timed", hours; got {{"type": "timed"}}') in result.stdout, result.stdout
+
+
 def test_contract_guards(emulator):
     assert names_all(one_line_error(run("contract", "--examples", "0")), "--examples")
     with socket.socket() as free:
