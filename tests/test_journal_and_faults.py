@@ -5,6 +5,8 @@ import time
 
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -197,6 +199,13 @@ def test_fault_rules_are_listed_removed_and_checked(emulator):
     typo = requests.post(url, json={"platform": "recall", "action": "error", "status": 500,
                                     "operation": "recall.list_bot"})
     assert typo.status_code == 400 and "closest: recall.list_bots" in typo.json()["message"]
+    never = requests.post(url, json={"platform": "recall", "action": "error", "status": 500, "path": "/api/v1/bot/"})
+    assert never.status_code == 400, never.text  # Recall's paths start /recall/: it could never act
+    assert "matches no path of recall" in never.json()["message"]
+    assert "closest: /recall/api/v1/bot/" in never.json()["message"]
+    assert requests.get(url).json()["faults"] == []
+    assert requests.post(url, json={"platform": "recall", "action": "error", "status": 500,
+                                    "path": "/recall/api/v1/bot/*/leave_call/"}).status_code == 201
     mixed = requests.post(url, json={"platform": "recall", "action": "drop", "event": "bot.done"})
     assert mixed.status_code == 400 and "for webhooks rules" in mixed.json()["message"]
     with pytest.raises(ValueError, match="an error rule needs a status"):
@@ -223,3 +232,21 @@ def test_recall_rate_limits_per_workspace_on_the_emulator_clock(recall, emulator
 
 def test_recall_rate_limits_are_off_by_default(recall):
     assert all(recall.get("/bot/").status_code == 200 for _ in range(70))
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None)
+def test_a_fault_path_taken_from_a_real_request_is_never_refused(data):
+    """Any concrete path of any route, or its beginning followed by ``*``, could match that route."""
+    from emulator.core.faults import glob_could_match
+
+    template = data.draw(st.sampled_from(ROUTE_TEMPLATES))
+    segment = st.text(st.characters(codec="ascii", categories=("L", "N"), include_characters="-_."), min_size=1)
+    path = "/".join(data.draw(segment) if part.startswith("{") else part for part in template.split("/"))
+    assert glob_could_match(path, template)
+    assert glob_could_match(path[:data.draw(st.integers(0, len(path)))] + "*", template)
+
+
+ROUTE_TEMPLATES = ["/recall/api/v1/bot/{bot_id}/", "/recall/api/v1/bot/", "/100ms/v2/recordings/{recording_id}",
+                   "/lessonspace/v2/spaces/{space_id}/sessions/{session_id}/transcript/",
+                   "/meetstream/api/v1/bots/{bot_id}/get_audio"]

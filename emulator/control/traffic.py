@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, request
 
 from ..core.clock import parse_iso
 from ..core.engine import Engine
+from ..core.faults import glob_could_match
 from ..core.http import json_response
 from ..core.intercept import DOWNLOADS
 from ..core.openapi import operation_index
@@ -67,6 +68,14 @@ def add_traffic_routes(bp: Blueprint, engine: Engine, control_body, control_erro
             hint = f" (closest: {', '.join(close)})" if close else " (see its OpenAPI document's operationIds)"
             raise control_error(400, f"invalid body: $.operation: {wanted!r} is not an operation of "
                                      f"{rule['platform']}{hint}")
+        path = rule.get("path")
+        if rule["on"] == "api" and path is not None and rule["platform"] != DOWNLOADS:
+            templates = sorted({route.template for route in operation_index(current_app, engine)[1][rule["platform"]]})
+            if not any(glob_could_match(path, template) for template in templates):
+                close = difflib.get_close_matches(path, templates, n=3, cutoff=0.3)
+                hint = f" (closest: {', '.join(close)})" if close else ""
+                raise control_error(400, f"invalid body: $.path: {path!r} matches no path of {rule['platform']}, so "
+                                         f"the rule could never act; paths are whole request paths{hint}")
         return json_response(engine.faults.add(rule), 201)
 
     @bp.get("/faults")

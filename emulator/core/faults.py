@@ -135,3 +135,24 @@ class Faults:
     def _public(rule: dict) -> dict:
         return {k: v for k, v in rule.items()
                 if k != "expires" and (v is not None or k in ("remaining", "expires_at"))}
+
+
+def glob_could_match(glob: str, template: str) -> bool:
+    """Whether some request path of ``template`` (``/recall/api/v1/bot/{bot_id}/``) matches the
+    fault rule's path ``glob``. The glob is literal up to its first wildcard; after that it may
+    match anything (``*`` crosses slashes), so only the literal part is compared, segment by
+    segment, a ``{parameter}`` taking any one segment."""
+    cut = min((i for i, ch in enumerate(glob) if ch in "*?["), default=len(glob))
+    literal, wild = glob[:cut], cut < len(glob)
+    have, want = literal.split("/"), template.split("/")
+    if len(have) > len(want) or not wild and len(have) != len(want):
+        return False
+    for n, (segment, pattern) in enumerate(zip(have, want)):
+        last = n == len(have) - 1
+        is_param = pattern.startswith("{") and pattern.endswith("}")
+        if is_param:
+            if "/" in segment or not (segment or last and wild):
+                return False
+        elif not (pattern.startswith(segment) if last and wild else pattern == segment):
+            return False
+    return True
