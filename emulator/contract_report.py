@@ -12,6 +12,7 @@ GROUPS = {
     "test_contract_lifecycle": "lifecycle",
     "test_contract_webhooks": "webhooks",
     "test_contract_links": "links",
+    "test_contract_faults": "faults",
     "test_schemathesis_all_checks": "all-checks",
 }
 WHAT = {
@@ -19,6 +20,7 @@ WHAT = {
     "lifecycle": "statuses only move forward, reads change nothing, each event's webhook arrives once",
     "webhooks": "each event once, schema-valid, signature verified independently, links live their lifetime",
     "links": "links valid one second before their lifetime ends, refused from the instant it ends",
+    "faults": "an injected {status} answers in the platform's error shape, with Retry-After, and is journaled",
 }
 MODES = {"positive": "valid input", "negative": "invalid input"}
 
@@ -50,7 +52,10 @@ class Summary:
         group = GROUPS.get(module, module)
         params = re.sub(r"^[^\[]*\[?", "", report.nodeid.split("::")[-1]).rstrip("]")
         platform, _, operation = params.partition(":")
-        if operation:
+        if group == "faults":  # parametrized platform-status: spotme-429
+            platform, _, status = params.rpartition("-")
+            check = f"{platform:<12} {WHAT['faults'].format(status=status)}"
+        elif operation:
             label, _, mode = operation.rpartition(":")
             check = f"{platform:<12} {label} with {MODES.get(mode, mode)}"
         else:

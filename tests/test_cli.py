@@ -137,6 +137,8 @@ def test_contract_against_a_running_serve_prints_a_readable_summary_and_leaves_n
     lines = result.stdout.splitlines()
     assert lines[0] == f"meeting-emulator contract: lessonspace against {base}"
     assert any(line.startswith("  PASS  webhooks  lessonspace") for line in lines)
+    assert "  PASS  faults    lessonspace  an injected 429 answers in the platform's error shape, with Retry-After, " \
+           "and is journaled" in lines
     assert any("POST /spaces/launch/ with invalid input" in line for line in lines)
     assert re.fullmatch(r"\d+ checks: \d+ passed, 0 failed, 0 skipped", lines[-1])
 
