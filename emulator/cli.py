@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from .cli_types import host, number, public_url
 from .schema_commands import UsageError, run_schemas, run_validate
 
 if TYPE_CHECKING:
@@ -28,51 +29,6 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see '{self.prog} --help')\n")
 
 
-def _number(kind: type, low: float | None = None, high: float | None = None, above: float | None = None):
-    """An argparse type: a number of ``kind`` within bounds, with a message naming them."""
-    def parse(text: str):
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a{'n integer' if kind is int else ' number'}") from None
-        if value != value or value in (float("inf"), float("-inf")):
-            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-        if low is not None and value < low or high is not None and value > high:
-            raise argparse.ArgumentTypeError(f"{text} is out of range: use {low:g} to {high:g}")
-        if above is not None and value <= above:
-            raise argparse.ArgumentTypeError(f"{text} must be greater than {above:g}")
-        return value
-    return parse
-
-
-def _host(text: str) -> str:
-    """An argparse type: an address this machine can listen on (an IP address or a name that resolves)."""
-    import socket
-
-    try:
-        if text and socket.getaddrinfo(text, None, type=socket.SOCK_STREAM):
-            return text
-    except (OSError, UnicodeError, ValueError):  # unresolvable, or not a name at all
-        pass
-    raise argparse.ArgumentTypeError(f"{text!r} is not an address to listen on: give an IP address (127.0.0.1, "
-                                     "0.0.0.0, ::1) or a host name that resolves")
-
-
-def _public_url(text: str) -> str:
-    """An argparse type: an absolute http(s) URL with a host, and nothing after its path."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an http(s) URL such as http://localhost:8765 or "
-                                         "https://emulator.example.com/prefix")
-    return text.rstrip("/")
-
-
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
     from .platforms import NAMES
@@ -84,33 +40,33 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the emulator as a local HTTP server",
                                 description="Serve every platform (or those named) and the control API.")
-    serve.add_argument("--host", type=_host, default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    serve.add_argument("--port", type=_number(int, 0, 65535), default=8765,
+    serve.add_argument("--host", type=host, default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    serve.add_argument("--port", type=number(int, 0, 65535), default=8765,
                        help="port to listen on, 0 for a free one (default: %(default)s)")
     serve.add_argument("--seed", type=int, default=0,
                        help="same seed and same calls give the same ids and content (default: %(default)s)")
-    serve.add_argument("--speed", type=_number(float, above=0), default=1.0,
+    serve.add_argument("--speed", type=number(float, above=0), default=1.0,
                        help="emulator seconds per real second (default: %(default)s)")
     serve.add_argument("--frozen", action="store_true", help="start with the clock frozen (it then moves only on request)")
     serve.add_argument("--state", metavar="PATH", help="keep state in this SQLite file across restarts (default: in memory)")
     serve.add_argument("--platform", action="append", dest="platforms", metavar="NAME", choices=NAMES,
                        help=f"serve only this platform (repeatable; one of {names}); default: all")
-    serve.add_argument("--public-url", type=_public_url, help="how clients reach this server (default: http://HOST:PORT)")
-    serve.add_argument("--threads", type=_number(int, 1, 1024), default=16,
+    serve.add_argument("--public-url", type=public_url, help="how clients reach this server (default: http://HOST:PORT)")
+    serve.add_argument("--threads", type=number(int, 1, 1024), default=16,
                        help="request-handling threads (default: %(default)s)")
-    serve.add_argument("--workers", type=_number(int, 1, 64), default=1,
+    serve.add_argument("--workers", type=number(int, 1, 64), default=1,
                        help="worker processes sharing the port and the --state file (default: %(default)s)")
     serve.add_argument("--setting", action="append", default=[], metavar="PLATFORM.NAME=VALUE",
                        help="a platform setting (repeatable), e.g. 100ms.app_secret=s3cret; values are JSON "
                             "or plain text, checked as PATCH /_emulator/PLATFORM/settings checks them")
-    serve.add_argument("--max-body-mb", type=_number(float, above=0), default=5.0,
+    serve.add_argument("--max-body-mb", type=number(float, above=0), default=5.0,
                        help="larger request bodies answer 413 (default: %(default)s)")
-    serve.add_argument("--webhook-wait", type=_number(float, above=0), default=2.0,
+    serve.add_argument("--webhook-wait", type=number(float, above=0), default=2.0,
                        help="real seconds a clock move waits with no webhook answered before recording the attempts "
                             "still under way as timed out (default: %(default)s)")
-    serve.add_argument("--journal-requests", type=_number(int, 0, 10_000_000), default=1000,
+    serve.add_argument("--journal-requests", type=number(int, 0, 10_000_000), default=1000,
                        help="requests the journal (GET /_emulator/requests) keeps, 0 for none (default: %(default)s)")
-    serve.add_argument("--journal-mb", type=_number(float, above=0), default=32.0,
+    serve.add_argument("--journal-mb", type=number(float, above=0), default=32.0,
                        help="memory the journal may use before it drops its oldest (default: %(default)s)")
     serve.add_argument("--quiet", action="store_true", help="do not log a line per request")
     serve.add_argument("--no-control", dest="control", action="store_false",
@@ -138,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     contract.add_argument("--base-url", help="an emulator's root (http://127.0.0.1:8765) or a vendor's API base URL "
                                              "(default: an emulator in this process)")
     contract.add_argument("--api-key", help="credentials for the target")
-    contract.add_argument("--examples", type=_number(int, 1, 100000), default=25,
+    contract.add_argument("--examples", type=number(int, 1, 100000), default=25,
                           help="hypothesis examples per check (default: %(default)s)")
     return parser
 

@@ -112,8 +112,10 @@ def test_a_clock_move_waits_a_bounded_time_for_a_receiver_that_never_answers(emu
         elapsed = time.monotonic() - started
         [delivery] = emulator.engine.webhooks.log("limits")
         assert delivery["status"] == "failed" and delivery["attempts"] == 5
+        reason = "timed out: no answer within 0.3 s while the clock was moved (serve --webhook-wait)"
         errors = {a["error"] for a in delivery["attempt_log"]}
-        assert errors == {"timed out: no answer within 0.3 s while the clock was moved (serve --webhook-wait)"}
+        # cut off while waiting, or (on a loaded machine) given up on before its request went out
+        assert errors and errors <= {reason, "not sent: " + reason}, errors
         at = [parse_iso(a["at"]) for a in delivery["attempt_log"]]
         assert [round(b - a) for a, b in zip(at, at[1:])] == [10, 20, 40, 80]
         assert elapsed < 30  # five attempts of the platform's 30 s timeout would be 150 s

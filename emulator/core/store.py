@@ -120,9 +120,8 @@ class Store:
             return self._conn.execute(sql, args)
 
     def share(self) -> None:
-        """Other processes write the same file: every read goes to the database, and what they
-        commit from now on is noticed (before anything is read: a commit between reading the clock
-        at start and the first check would otherwise go unseen)."""
+        """Other processes write the same file: every read goes to the database, and what they commit
+        from now on is noticed (called before anything is read, so no commit goes unseen)."""
         self._cache = None
         with self._lock:
             self._data_version = self._conn.execute("PRAGMA data_version").fetchone()[0]
