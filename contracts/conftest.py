@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from emulator.core.contract import Control, Target, contract_module, hypothesis_without_traces
+from emulator.core.contract import CONTRACT_AGENT, Control, Target, contract_module, hypothesis_without_traces
 from emulator.platforms import contract_platforms, registered
 
 
@@ -26,6 +26,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--api-key", dest="contract_api_key", default=None, help="credentials for the target")
     group.addoption("--contract-examples", dest="contract_examples", type=int, default=25,
                     help="hypothesis examples per check")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse an emulator someone is using before any check runs (in the controller, under xdist)."""
+    base_url = session.config.getoption("contract_base_url")
+    control = Control.probe(base_url) if base_url and not hasattr(session.config, "workerinput") else None
+    problem = control.in_use() if control is not None else None
+    if problem:
+        raise pytest.UsageError(problem)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Leave an emulator target as it was found: nothing in it, its clock at real now. In the
+    controller only: under xdist a worker that finishes first must not reset the others' target."""
+    base_url = session.config.getoption("contract_base_url")
+    control = Control.probe(base_url) if base_url and not hasattr(session.config, "workerinput") else None
+    if control is not None:
+        control.call("POST", "reset")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -49,7 +67,7 @@ def target_root(request: pytest.FixtureRequest) -> Iterator[tuple[str, Control |
         was_frozen = control.call("GET", "clock")["frozen"]
         control.freeze(True)  # link lifetimes are checked to the second
     yield base_url.rstrip("/"), control
-    if control is not None and was_frozen is False:
+    if control is not None and was_frozen is False and not request.config.getoption("contract_base_url"):
         control.freeze(False)
 
 
@@ -61,6 +79,7 @@ def target(platform_name: str, target_root: tuple[str, Control | None], request:
     api_key = request.config.getoption("contract_api_key") or contract.DEFAULT_API_KEY
     http = requests.Session()
     http.headers.update(contract.auth_headers(api_key))
+    http.headers["User-Agent"] = CONTRACT_AGENT  # so a later run knows its own requests from a user's
     api_base = root + platform.api_prefix if control is not None else root
     # Recall's document is rooted at the host (/api/v1/..., /api/v2/...), the API base one level down.
     document_base = api_base.removesuffix(platform.api_prefix[len(platform.document_prefix):]) \

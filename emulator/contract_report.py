@@ -109,10 +109,11 @@ def target_problem(base_url: str) -> str | None:
         requests.get(base_url, timeout=5)
     except requests.RequestException as exc:
         return f"--base-url {base_url}: cannot connect ({type(exc).__name__}); is the target running?"
-    if parts.path.strip("/") and Control.probe(root) is not None:
+    control = Control.probe(root)
+    if parts.path.strip("/") and control is not None:
         return (f"--base-url {base_url} points inside a meeting-emulator: give its root, --base-url {root}, "
                 "so the lifecycle, link and webhook checks can use its control API")
-    return None
+    return control.in_use() if control is not None else None
 
 
 def run(platforms: list[str] | None, base_url: str | None, api_key: str | None, examples: int,

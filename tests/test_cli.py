@@ -5,6 +5,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import requests
@@ -124,12 +125,19 @@ def test_openapi_prints_valid_documents():
 
 
 def test_contract_against_a_running_serve_prints_a_readable_summary_and_leaves_no_trace(tmp_path):
-    process, base = start_server(tmp_path / "state.sqlite3")
+    process, base = start_server(tmp_path / "state.sqlite3", "--quiet")  # nobody reads its log pipe
     workdir = tmp_path / "work"
     workdir.mkdir()
     try:  # run from an empty folder: hypothesis keeps no example database or cache there
         result = subprocess.run([*CLI, "contract", "--platform", "lessonspace", "--base-url", base, "--examples", "5"],
                                 capture_output=True, text=True, timeout=120, cwd=workdir)
+        # the server is left as it was found: its clock at real now, nothing in it
+        assert abs(requests.get(f"{base}/_emulator/clock").json()["timestamp"] - time.time()) < 60
+        assert requests.get(f"{base}/_emulator/requests").json()["count"] == 0
+        assert requests.get(f"{base}/_emulator/webhooks").json()["deliveries"] == []
+        again = subprocess.run([*CLI, "contract", "--platform", "spotme", "--base-url", base, "--examples", "2"],
+                               capture_output=True, text=True, timeout=120, cwd=workdir)
+        assert again.returncode == 0, again.stdout + again.stderr  # a second run is welcome
     finally:
         stop_server(process)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -5,12 +5,14 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
-from test_cli import CLI, run
+from test_cli import CLI, run, start_server, stop_server
 
 
 def one_line_error(result) -> str:
@@ -209,3 +211,27 @@ def test_the_help_lists_the_registered_platforms():
     from emulator.platforms import NAMES, registered
 
     assert tuple(p.name for p in registered()) == NAMES
+
+
+def test_contract_refuses_an_emulator_someone_is_using(tmp_path):
+    """A run would move the clock by months and reset the emulator: against one a person or program
+    has used, it is one line saying how to start an emulator for it, and the server is untouched."""
+    process, base = start_server(tmp_path / "state.sqlite3", "--quiet")
+    try:
+        auth = {"Authorization": "Token my-own-key"}
+        assert requests.post(f"{base}/recall/api/v1/bot/", headers=auth,
+                             json={"meeting_url": "https://meet.google.com/abc-defg-hij"}).status_code == 201
+        before = requests.get(f"{base}/_emulator/clock").json()
+        result = run("contract", "--platform", "lessonspace", "--base-url", base, "--examples", "2")
+        line = one_line_error(result)
+        assert "is in use (1 request(s) in its journal that the contract suite did not make)" in line
+        assert "meeting-emulator serve --port 8766" in line
+        assert requests.get(f"{base}/recall/api/v1/bot/", headers=auth).json()["count"] == 1
+        after = requests.get(f"{base}/_emulator/clock").json()
+        assert after["frozen"] == before["frozen"] and after["timestamp"] - before["timestamp"] < 60
+        direct = subprocess.run([sys.executable, "-m", "pytest", str(Path(__file__).resolve().parent.parent / "contracts"), "-p", "no:cacheprovider",
+                                 "--platform", "lessonspace", "--base-url", base, "-q"],
+                                capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert direct.returncode == pytest.ExitCode.USAGE_ERROR and "is in use" in direct.stderr, direct.stderr
+    finally:
+        stop_server(process)

@@ -15,6 +15,9 @@ from typing import Any
 import requests
 
 
+CONTRACT_AGENT = "meeting-emulator-contract"  # the User-Agent of every request the suite makes to a target
+
+
 class Control:
     """The ``/_emulator/`` control API of a running emulator."""
 
@@ -47,6 +50,20 @@ class Control:
         """The inbox once everything due now was delivered (a zero advance waits for the webhooks)."""
         self.advance(0)
         return self.call("GET", f"inbox/{name}")["messages"]
+
+    def in_use(self) -> str | None:
+        """Why the contract suite must not run against this emulator, or None. The suite moves the
+        clock by months and makes objects; it resets the emulator when it is done, so it runs only
+        where nobody else has made a request (its own carry ``CONTRACT_AGENT``; downloads and the
+        control API do not count)."""
+        entries = self.call("GET", "requests")["requests"]
+        foreign = sum(1 for entry in entries if entry.get("platform") != "s3"
+                      and not str(entry.get("headers", {}).get("User-Agent", "")).startswith(CONTRACT_AGENT))
+        if not foreign:
+            return None
+        return (f"{self.root} is in use ({foreign} request(s) in its journal that the contract suite did not make): "
+                "a run moves its clock by months, makes objects and resets it at the end; start an emulator for "
+                "it, 'meeting-emulator serve --port 8766', and pass --base-url http://127.0.0.1:8766")
 
     @staticmethod
     def probe(root: str) -> "Control | None":
