@@ -203,7 +203,7 @@ def print_banner(engine: "Engine", args: argparse.Namespace, bound: str) -> None
         print(f"  {'control API':<18} {url}/_emulator (OpenAPI: {url}/_emulator/openapi.json)", flush=True)
     else:
         print(f"  {'control':<18} off (--no-control): only {url}/_emulator/health", flush=True)
-    print(f"  state: {args.state or 'in memory'}; seed {args.seed}; quickstarts: README.md; Ctrl-C stops", flush=True)
+    print(f"  state: {args.state or 'in memory'}; seed {args.seed}; quickstarts: README.md and docs/; Ctrl-C stops", flush=True)
 
 
 def check_state_path(state: str | None) -> None:

@@ -1,5 +1,5 @@
-"""Every shell quickstart in the README runs as written against a real ``serve`` (on a free port
-instead of 8765, the only change), and shows what its comments promise."""
+"""Every shell quickstart in the README and the reference under docs/ runs as written against a
+real ``serve`` (on a free port instead of 8765, the only change), and shows what its comments promise."""
 import os
 import re
 import shutil
@@ -12,7 +12,8 @@ import pytest
 
 from test_cli import CLI
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md", *(ROOT / "docs" / f"{name}.md" for name in ("spotme", "100ms", "meetstream", "recall"))]
 # the heading or sentence a quickstart follows -> what its output must show
 EXPECTED = {
     "Quickstart: a Lessonspace transcript": ["Request has expired", "transcript.json: valid lessonspace/file.transcript",
@@ -27,7 +28,7 @@ EXPECTED = {
 def quickstarts() -> list[tuple[str, str, list[str]]]:
     """(section, script, serve settings) for each ```sh block introduced as a quickstart."""
     found, section, intro, block = [], "", None, None
-    for line in README.read_text().splitlines():
+    for line in "\n".join(page.read_text() for page in PAGES).splitlines():
         if block is not None:
             if line == "```":
                 found.append((section, "\n".join(block) + "\n", re.findall(r"--setting '([^']*)'", intro)))
