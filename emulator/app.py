@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 import time
 
@@ -100,6 +101,12 @@ def create_app(engine: Engine) -> Flask:
             **({"control": engine.config.public_url + "/_emulator",
                 "dashboard": engine.config.public_url + "/_emulator/"} if engine.config.control else {}),
         })
+
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        """What a browser asks every host for (the dashboard's pages link the same picture)."""
+        icon = (Path(__file__).parent / "dashboard" / "static" / "favicon.svg").read_bytes()
+        return Response(icon, content_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     @app.route("/s3/<path:key>", methods=["GET", "HEAD"])
     def download(key: str) -> Response:

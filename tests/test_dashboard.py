@@ -247,3 +247,29 @@ def test_no_control_serves_only_the_apis_and_health(tmp_path):
         assert answer.status_code == 200 and answer.json["results"] == []
     finally:
         engine.close()
+
+
+def test_the_webhook_and_request_lists_filter_by_platform_event_operation_and_status(emulator, recall, receiver):
+    recall.control("PATCH", "settings", json={"webhook_endpoints": [receiver.url]})
+    recall.create(bot_name="Filtered")
+    recall.get("/bot/nope/")  # a 404 in the journal
+    emulator.advance(hours=1)
+    page = lambda **query: requests.get(emulator.control_url(""), params=query).text  # noqa: E731
+    events = lambda text: re.findall(r'tr data-delivery="[^"]+" data-event="([^"]+)"', text)  # noqa: E731
+    assert len(set(events(page()))) > 1
+    assert set(events(page(event="bot.done"))) == {"bot.done"}
+    assert events(page(webhook_platform="100ms")) == []
+    assert set(events(page(webhook_status="delivered"))) == set(events(page()))
+    assert set(events(page(webhook_status="bogus"))) == set(events(page()))  # an unknown value is no filter
+    requested = page(request_status="4xx", webhook_platform="recall")
+    assert "1 request match" in requested and "/recall/api/v1/bot/nope/" in requested
+    assert 'name="webhook_platform" value="recall"' in requested  # the other list's filter is kept
+    assert "recall.get_bot" in page(operation="recall.get_bot") and "0 requests match" in page(operation="recall.nothing")
+    assert "1 request match" not in page(request_status="9" * 5000)  # refused as a filter, no 500
+
+
+def test_a_favicon_is_served_and_linked(emulator):
+    icon = requests.get(emulator.base_url + "/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["Content-Type"] == "image/svg+xml"
+    assert icon.content.startswith(b"<svg")
+    assert 'rel="icon" type="image/svg+xml"' in requests.get(emulator.control_url("")).text

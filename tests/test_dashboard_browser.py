@@ -135,3 +135,41 @@ def test_an_objects_metadata_never_runs_as_script_in_the_dashboard(emulator, rec
                              document.body.appendChild(s); }""")
     assert tab.evaluate("window.ran") is None
     assert tab.evaluate("window.top === window")
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_at_1280_and_800_px_no_word_is_broken_and_the_lists_filter(emulator, recall, receiver, browser, width, tmp_path):
+    """Statuses, headings and buttons keep their words whole at both widths; the webhook filter
+    narrows the list to one event and keeps it across the page's live refresh; the favicon loads."""
+    expect = playwright_api.expect
+    recall.control("PATCH", "settings", json={"webhook_endpoints": [receiver.url]})
+    recall.create(bot_name="Weekly sync notes")
+    emulator.advance(hours=1)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    missing: list[str] = []
+    tab.on("response", lambda answer: missing.append(answer.url) if answer.status == 404 else None)
+    try:
+        tab.goto(emulator.control_url(""))
+        broken = tab.evaluate("""() => [...document.querySelectorAll('.status, th, button')]
+            .filter(e => e.offsetParent !== null && e.getClientRects().length > 0)
+            .filter(e => { const r = document.createRange(); r.selectNodeContents(e);
+                           const lines = new Set([...r.getClientRects()].map(c => Math.round(c.top)));
+                           return lines.size > 1; })
+            .map(e => e.textContent.trim())""")
+        assert broken == []
+        webhooks = tab.locator("#webhooks")
+        assert webhooks.locator("tr[data-event]").count() > 1
+        webhooks.get_by_label("event").select_option("bot.done")
+        webhooks.get_by_role("button", name="filter").click()
+        expect(webhooks.locator("tr[data-event]")).to_have_count(1)
+        expect(webhooks.locator('tr[data-event="bot.done"]')).to_have_count(1)
+        tab.wait_for_timeout(1500)  # a live refresh later, still filtered
+        expect(webhooks.locator("tr[data-event]")).to_have_count(1)
+        assert tab.evaluate("document.querySelector('link[rel=icon]').href").endswith("favicon.svg")
+        if os.environ.get("DASHBOARD_SCREENSHOTS"):
+            tab.goto(emulator.control_url(""))
+            tab.screenshot(path=str(Path(os.environ["DASHBOARD_SCREENSHOTS"]) / f"dashboard-{width}.png"), full_page=False)
+    finally:
+        context.close()
+    assert missing == []

@@ -41,9 +41,12 @@ def dashboard_blueprint(engine: "Engine") -> Blueprint:
 
     @bp.get("/")
     def index() -> Response:
+        filters = state.Filters.read(engine, request.args)
         return page("index.html", platforms=state.platforms(engine), timeline=state.timeline(engine),
-                    deliveries=state.deliveries(engine), inboxes=state.inboxes(engine),
-                    requests=state.requests(engine), failures=engine.timeline.failures())
+                    deliveries=state.deliveries(engine, filters), events=state.events(engine),
+                    inboxes=state.inboxes(engine), requests=state.requests(engine, filters),
+                    failures=engine.timeline.failures(), filters=filters,
+                    platform_names=sorted(engine.platforms), statuses=state.DELIVERY_STATUSES)
 
     @bp.get("/ui/<platform>/<family>/<path:object_id>")
     def detail(platform: str, family: str, object_id: str) -> Response:

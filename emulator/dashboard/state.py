@@ -3,6 +3,7 @@ actions, the webhook deliveries with their signature checks, and the request jou
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
@@ -105,9 +106,45 @@ def _describe(engine: "Engine", action: str, payload: dict) -> str:
     return f"{platform}: {step.replace('_', ' ')}" + (f" ({subjects})" if subjects else "")
 
 
-def deliveries(engine: "Engine") -> list[dict]:
-    """Every webhook delivery, newest first, each attempt with its signature check."""
-    return [_pretty_body(engine.webhooks.checked(d)) for d in reversed(engine.store.deliveries())]
+STATUS_FILTER = re.compile(r"^[1-5](?:[0-9]{2}|xx)$")  # a status (429) or a class (4xx)
+DELIVERY_STATUSES = ("pending", "queued", "sending", "delivered", "failed")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the lists on the home page are narrowed to (the query string; unknown values ignored)."""
+
+    webhook_platform: str = ""
+    event: str = ""
+    webhook_status: str = ""
+    request_platform: str = ""
+    operation: str = ""
+    request_status: str = ""
+
+    @classmethod
+    def read(cls, engine: "Engine", args: Any) -> "Filters":
+        platforms = set(engine.platforms) | {"s3"}
+
+        def pick(name: str, allowed: Any = None) -> str:
+            value = str(args.get(name, ""))[:200].strip()
+            return value if not value or allowed is None or allowed(value) else ""
+
+        return cls(pick("webhook_platform", platforms.__contains__), pick("event"),
+                   pick("webhook_status", DELIVERY_STATUSES.__contains__),
+                   pick("request_platform", platforms.__contains__), pick("operation"),
+                   pick("request_status", STATUS_FILTER.match))
+
+
+def deliveries(engine: "Engine", filters: Filters = Filters()) -> list[dict]:
+    """The webhook deliveries the filters keep, newest first, each attempt with its signature check."""
+    stored = engine.store.deliveries(filters.webhook_platform or None, filters.webhook_status or None)
+    return [_pretty_body(engine.webhooks.checked(d)) for d in reversed(stored)
+            if not filters.event or d["event"] == filters.event]
+
+
+def events(engine: "Engine") -> list[str]:
+    """Every event a delivery was made for, for the filter's choices."""
+    return sorted({d["event"] for d in engine.store.deliveries()})
 
 
 def delivery(engine: "Engine", delivery_id: str) -> dict | None:
@@ -132,10 +169,13 @@ def inboxes(engine: "Engine") -> list[dict]:
     return out
 
 
-def requests(engine: "Engine") -> dict:
-    entries = engine.journal.entries()
+def requests(engine: "Engine", filters: Filters = Filters()) -> dict:
+    everything = engine.journal.entries()
+    entries = engine.journal.entries(platform=filters.request_platform or None, operation=filters.operation or None,
+                                     status=filters.request_status or None)
     shown = [e.public() for e in entries[-JOURNAL_SHOWN:]]
-    return {"enabled": engine.journal.enabled, "count": len(entries), "entries": list(reversed(shown))}
+    return {"enabled": engine.journal.enabled, "count": len(entries), "entries": list(reversed(shown)),
+            "operations": sorted({e.operation for e in everything if e.operation})}
 
 
 def since_text(seconds: float) -> str:
