@@ -273,3 +273,47 @@ def test_a_favicon_is_served_and_linked(emulator):
     assert icon.status_code == 200 and icon.headers["Content-Type"] == "image/svg+xml"
     assert icon.content.startswith(b"<svg")
     assert 'rel="icon" type="image/svg+xml"' in requests.get(emulator.control_url("")).text
+
+
+def test_an_objects_page_draws_its_life_on_the_emulator_clock(emulator, recall, receiver):
+    """A band per status it reached, a tick per webhook attempt about it, a bar per download link
+    ending where it expires (further right than now while it lives), and the line for now."""
+    recall.control("PATCH", "settings", json={"webhook_endpoints": [receiver.url]})
+    bot = recall.create(bot_name="Drawn")
+    emulator.advance(hours=1)
+    text = requests.get(emulator.control_url(f"ui/recall/bots/{bot['id']}")).text
+    svg = re.search(r'<svg class="life".*?</svg>', text, re.S).group(0)
+    statuses = [s["code"] for s in recall.get(f"/bot/{bot['id']}/").json()["status_changes"]]
+    assert re.findall(r'<rect class="band shade-\d" [^>]*><title>([^<]+)</title>', svg) == statuses
+    attempts = [a for d in emulator.webhooks if bot["id"] in d["body"] for a in d["attempt_log"]]
+    assert attempts and len(re.findall(r'<line class="tick', svg)) == len(attempts)
+    links = re.findall(r'<rect class="link" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    now_x = float(re.search(r'<line class="now" x1="([\d.]+)"', svg).group(1))
+    assert links and all(float(x) + float(width) > now_x for x, width in links)  # alive: they end after now
+
+
+def test_the_life_picture_puts_every_mark_at_its_time():
+    """Pure geometry: statuses in order, a failed attempt marked, an expired link grey, now at the right end."""
+    from emulator.dashboard.pictures import LEFT, RIGHT, WIDTH, life
+
+    history = [("joining_call", "2026-01-01T00:00:00Z"), ("in_call", "2026-01-01T00:10:00Z"),
+               ("done", "2026-01-01T00:30:00Z")]
+    delivery = {"event": "bot.done", "attempt_log": [
+        {"at": "2026-01-01T00:30:00Z", "attempt": 1, "error": "receiver answered 500"},
+        {"at": "2026-01-01T00:30:10Z", "attempt": 2, "error": None}]}
+    now = parse("2026-01-01T01:00:00Z")
+    picture = life(history, [delivery], [("http://e/s3/a.mp4?X=1", parse("2026-01-01T00:40:00Z"))], now, "now")
+    usable = WIDTH - LEFT - RIGHT
+    assert [b.label for b in picture.bands] == ["joining_call", "in_call", "done"]
+    assert [round(b.x - LEFT) for b in picture.bands] == [0, round(usable / 6), round(usable / 2)]
+    assert round(picture.now_x) == WIDTH - RIGHT
+    assert [(t.failed, round(t.x - LEFT)) for t in picture.ticks] == [(True, round(usable / 2)),
+                                                                       (False, round(usable * 1810 / 3600))]
+    assert [(b.label, b.expired, round(b.width)) for b in picture.bars] == [("a.mp4", True, round(usable * 2 / 3))]
+    assert life([], [], [], now, "now") is None
+
+
+def parse(text: str) -> float:
+    from emulator.core.clock import parse_iso
+
+    return parse_iso(text)

@@ -173,3 +173,16 @@ def test_at_1280_and_800_px_no_word_is_broken_and_the_lists_filter(emulator, rec
     finally:
         context.close()
     assert missing == []
+
+
+def test_the_object_page_draws_the_bots_life(emulator, recall, receiver, tab):
+    recall.control("PATCH", "settings", json={"webhook_endpoints": [receiver.url]})
+    bot = recall.create(bot_name="Drawn in the browser")
+    emulator.advance(hours=1)
+    tab.goto(emulator.control_url(f"ui/recall/bots/{bot['id']}"))
+    picture = tab.locator("svg.life")
+    playwright_api.expect(picture).to_be_visible()
+    assert picture.bounding_box()["width"] > 600 and picture.locator("rect.band").count() >= 4
+    assert picture.locator("line.tick").count() >= 4 and picture.locator("line.now").count() == 1
+    if os.environ.get("DASHBOARD_SCREENSHOTS"):
+        picture.screenshot(path=str(Path(os.environ["DASHBOARD_SCREENSHOTS"]) / "dashboard-life.png"))

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from . import state
+from ..core.clock import parse_iso
+from . import pictures, state
 
 if TYPE_CHECKING:
     from ..core.engine import Engine
@@ -55,8 +56,12 @@ def dashboard_blueprint(engine: "Engine") -> Blueprint:
             return page("error.html", 404, message=f"No {family} {object_id} on {platform}.")
         title, item = found
         api = item.api()
+        links = state.links(engine, api)
+        picture = pictures.life(item.history, state.deliveries_about(engine, item.id),
+                                [(link.url, parse_iso(link.expires_at)) for link in links],
+                                engine.clock.now(), state.clock(engine)["now"])
         return page("object.html", platform=engine.platforms[platform], family=family, family_title=title,
-                    item=item, api=state.pretty(api), links=state.links(engine, api))
+                    item=item, api=state.pretty(api), links=links, picture=picture)
 
     @bp.get("/ui/webhooks/<delivery_id>")
     def delivery(delivery_id: str) -> Response:

@@ -142,6 +142,11 @@ def deliveries(engine: "Engine", filters: Filters = Filters()) -> list[dict]:
             if not filters.event or d["event"] == filters.event]
 
 
+def deliveries_about(engine: "Engine", object_id: str) -> list[dict]:
+    """The webhook deliveries whose body names the object, oldest first, with their attempts."""
+    return [engine.webhooks.public(d) for d in engine.store.deliveries() if object_id in d["body"]]
+
+
 def events(engine: "Engine") -> list[str]:
     """Every event a delivery was made for, for the filter's choices."""
     return sorted({d["event"] for d in engine.store.deliveries()})
