@@ -102,10 +102,11 @@ def create_app(engine: Engine) -> Flask:
                 "dashboard": engine.config.public_url + "/_emulator/"} if engine.config.control else {}),
         })
 
+    icon = (Path(__file__).parent / "dashboard" / "static" / "favicon.svg").read_bytes()
+
     @app.get("/favicon.ico")
     def favicon() -> Response:
         """What a browser asks every host for (the dashboard's pages link the same picture)."""
-        icon = (Path(__file__).parent / "dashboard" / "static" / "favicon.svg").read_bytes()
         return Response(icon, content_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     @app.route("/s3/<path:key>", methods=["GET", "HEAD"])

@@ -185,7 +185,7 @@ def test_an_attempt_left_over_from_before_a_reset_does_not_hold_up_the_one_after
     emulator.engine.config.webhook_wait = 0.3
     old = dispatcher.enqueue("limits", "first", receiver.url, {"n": 1})
     emulator.reset()
-    dispatcher.flight.open(old)  # the old world's attempt, never ended
+    dispatcher.flight.open()  # the old world's attempt, never ended
     emulator.reset()
     assert dispatcher.enqueue("limits", "first", receiver.url, {"n": 2}) == old
     emulator.advance(minutes=1)

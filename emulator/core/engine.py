@@ -111,7 +111,7 @@ class Engine:
                         self.clock.load(ClockState(**saved))
         return self.timeline.catch_up()
 
-    def settle(self, until: float | None = None, spare: frozenset[str] = frozenset()) -> int:
+    def settle(self, until: float | None = None, spare: frozenset[int] = frozenset()) -> int:
         """Run everything due by ``until`` and wait for the webhooks it sends, retries included.
 
         Each round waits for the attempts in flight until ``config.webhook_wait`` real seconds pass

@@ -64,7 +64,7 @@ class Poster:
                 self._loop = loop
             return self._loop
 
-    async def post(self, delivery: dict, policy: RetryPolicy, token: int = 0) -> dict:
+    async def post(self, delivery: dict, policy: RetryPolicy, token: int) -> dict:
         """One attempt, signed on transport time: its request headers, status, error and duration."""
         import httpx
 
@@ -102,8 +102,8 @@ class Poster:
         return attempt
 
     def cut_off(self, reason: str, only: set[int] | None = None) -> None:
-        """End the HTTP requests under way now (``only``: those of these deliveries); each is
-        recorded as failed with ``reason``."""
+        """End the HTTP requests under way now (``only``: those of the attempts with these tokens);
+        each is recorded as failed with ``reason``."""
         loop = self._loop
         if loop is None:
             return

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 
 @dataclass
 class InFlight:
-    attempts: dict[int, str] = field(default_factory=dict)  # token -> delivery id, for each attempt in flight
+    attempts: set[int] = field(default_factory=set)  # the tokens of the attempts in flight
     finished: int = 0  # attempts ended so far: progress, for waits that give up only when none is made
     changed: threading.Condition = field(default_factory=threading.Condition)
     cutting: tuple[frozenset[int], str] | None = None  # (spared, reason): a clock move is giving up on its attempts
     _tokens: itertools.count = field(default_factory=itertools.count)
 
-    def open(self, delivery_id: str) -> int:
-        """Book an attempt of ``delivery_id``; returns its token."""
+    def open(self) -> int:
+        """Book an attempt; returns its token."""
         with self.changed:
             token = next(self._tokens)
-            self.attempts[token] = delivery_id
+            self.attempts.add(token)
             return token
 
     def current(self, token: int) -> bool:
@@ -34,7 +34,7 @@ class InFlight:
 
     def end(self, token: int) -> None:
         with self.changed:
-            self.attempts.pop(token, None)
+            self.attempts.discard(token)
             self.finished += 1
             self.changed.notify_all()
 

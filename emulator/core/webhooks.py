@@ -168,7 +168,7 @@ class Dispatcher:
                 "error": f"dropped by fault {delivery['fault']['id']}: this attempt was not sent"})
             return
         with self.flight.changed:
-            token = self.flight.open(delivery["id"])
+            token = self.flight.open()
             key = delivery.get("order_key")
             if key is not None and key in self._queues:
                 delivery["status"] = "queued"
