@@ -158,6 +158,10 @@ def test_at_1280_and_800_px_no_word_is_broken_and_the_lists_filter(emulator, rec
                            return lines.size > 1; })
             .map(e => e.textContent.trim())""")
         assert broken == []
+        spilled = tab.evaluate("""() => [...document.querySelectorAll('section table')]
+            .filter(t => t.getBoundingClientRect().right > t.closest('section').getBoundingClientRect().right + 0.5)
+            .map(t => t.closest('section').id)""")
+        assert spilled == []  # no table, owners included, runs past its card
         webhooks = tab.locator("#webhooks")
         assert webhooks.locator("tr[data-event]").count() > 1
         webhooks.get_by_label("event").select_option("bot.done")
@@ -186,3 +190,30 @@ def test_the_object_page_draws_the_bots_life(emulator, recall, receiver, tab):
     assert picture.locator("line.tick").count() >= 4 and picture.locator("line.now").count() == 1
     if os.environ.get("DASHBOARD_SCREENSHOTS"):
         picture.screenshot(path=str(Path(os.environ["DASHBOARD_SCREENSHOTS"]) / "dashboard-life.png"))
+
+
+def test_a_bots_meeting_and_the_due_actions_are_drawn(emulator, recall, ms, receiver, tab):
+    """The bot's page draws a lane per person with their turns; the home page draws what is due,
+    and hovering a turn names who spoke and what they said."""
+    recall.control("PATCH", "settings", json={"webhook_endpoints": [receiver.url]})
+    bot = recall.create(bot_name="Drawn meeting", recording_config={"transcript": {"provider": {"recallai_streaming": {}}}})
+    recall.create(bot_name="Later", join_at="2099-01-01T00:00:00Z")
+    emulator.advance(300)
+    ms.create(bot_name="Just asked", join_at="2099-01-01T00:00:00Z")
+    ms.create(bot_name="Joining")
+    tab.goto(emulator.control_url(f"ui/recall/bots/{bot['id']}"))
+    picture = tab.locator("svg.meeting")
+    playwright_api.expect(picture).to_be_visible()
+    assert picture.bounding_box()["width"] > 600 and picture.locator("rect.presence").count() == 2
+    turns = picture.locator("rect.turn")
+    assert turns.count() > 10 and turns.first.bounding_box()["width"] > 1
+    title = turns.first.locator("title").text_content()
+    assert title.startswith(turns.first.get_attribute("data-who") + ", ")
+    if os.environ.get("DASHBOARD_SCREENSHOTS"):
+        picture.screenshot(path=str(Path(os.environ["DASHBOARD_SCREENSHOTS"]) / "dashboard-meeting.png"))
+    tab.goto(emulator.control_url(""))
+    due = tab.locator("svg.due")
+    playwright_api.expect(due).to_be_visible()
+    assert due.locator("g.due-mark").count() >= 2 and due.bounding_box()["width"] > 600
+    if os.environ.get("DASHBOARD_SCREENSHOTS"):
+        due.screenshot(path=str(Path(os.environ["DASHBOARD_SCREENSHOTS"]) / "dashboard-due.png"))

@@ -54,16 +54,19 @@ class Room:
     speakers: tuple[dict, ...]
 
 
-def speech(seed: int, key: str, rooms: list[Room], extra_terms: tuple[str, ...] = ()) -> list[Segment]:
+def speech(seed: int, key: str, rooms: list[Room], extra_terms: tuple[str, ...] = (), wording: str = "") -> list[Segment]:
     """What people say in each room, turn by turn, ordered by start time.
 
+    ``key`` decides who speaks when; ``wording`` (with ``key``) decides the words, so two
+    transcripts of one meeting (two providers) differ in what they heard, never in its timeline.
     ``extra_terms`` are woven into some sentences (for glossaries to act on).
     """
     rng = random.Random(stable_int(seed, "speech", key))
+    words_rng = random.Random(stable_int(seed, "terms", key, wording))
     segments: list[Segment] = []
     with _faker_lock:
         fake = _faker()
-        fake.seed_instance(stable_int(seed, "words", key))
+        fake.seed_instance(stable_int(seed, "words", key) if not wording else stable_int(seed, "words", key, wording))
         for room in rooms:
             if not room.speakers:
                 continue
@@ -72,8 +75,8 @@ def speech(seed: int, key: str, rooms: list[Room], extra_terms: tuple[str, ...] 
                 length = min(rng.uniform(2.0, 9.0), room.end - t)
                 words = max(3, int(length * 2.2))
                 text = fake.sentence(nb_words=words, variable_nb_words=False)
-                if extra_terms and rng.random() < 0.35:
-                    text = text.rstrip(".") + f" {rng.choice(extra_terms)}."
+                if extra_terms and words_rng.random() < 0.35:
+                    text = text.rstrip(".") + f" {words_rng.choice(extra_terms)}."
                 segments.append(
                     Segment(round(t, 3), round(t + length, 3), rng.choice(room.speakers), room.name, text)
                 )

@@ -43,7 +43,8 @@ def dashboard_blueprint(engine: "Engine") -> Blueprint:
     @bp.get("/")
     def index() -> Response:
         filters = state.Filters.read(engine, request.args)
-        return page("index.html", platforms=state.platforms(engine), timeline=state.timeline(engine),
+        timeline = state.timeline(engine)
+        return page("index.html", platforms=state.platforms(engine), timeline=timeline, due=pictures.due(timeline),
                     deliveries=state.deliveries(engine, filters), events=state.events(engine),
                     inboxes=state.inboxes(engine), requests=state.requests(engine, filters),
                     failures=engine.timeline.failures(), filters=filters,
@@ -60,8 +61,10 @@ def dashboard_blueprint(engine: "Engine") -> Blueprint:
         picture = pictures.life(item.history, state.deliveries_about(engine, item.id),
                                 [(link.url, parse_iso(link.expires_at)) for link in links],
                                 engine.clock.now(), state.clock(engine)["now"])
+        meeting = item.meeting() if item.meeting else None
         return page("object.html", platform=engine.platforms[platform], family=family, family_title=title,
-                    item=item, api=state.pretty(api), links=links, picture=picture)
+                    item=item, api=state.pretty(api), links=links, picture=picture,
+                    meeting=pictures.meeting(meeting, engine.clock.now()) if meeting else None)
 
     @bp.get("/ui/webhooks/<delivery_id>")
     def delivery(delivery_id: str) -> Response:

@@ -189,8 +189,11 @@ def since_text(seconds: float) -> str:
         return f"{seconds} s"
     if seconds < 3600:
         return f"{seconds // 60} min {seconds % 60} s"
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours} h {rest // 60} min"
+    if seconds < 86400:
+        hours, rest = divmod(seconds, 3600)
+        return f"{hours} h {rest // 60} min"
+    days, rest = divmod(seconds, 86400)
+    return f"{days} d {rest // 3600} h"
 
 
 def parse_when(text: str | None) -> float | None:

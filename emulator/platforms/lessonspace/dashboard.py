@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...core.objects import Family, Shown, moments
+from ...core.objects import Family, Owner, Shown, moments
 from .constants import NAME, SESSION, SPACE
 from .views import session_view, space_view
 
@@ -17,7 +17,7 @@ def families(engine: "Engine") -> list[Family]:
 
     def spaces() -> list[Shown]:
         return [Shown(s["room_id"], "in session" if s["active_session"] else "idle",
-                      moments(("created", s["created"])), lambda s=s: space_view(s), s["name"], str(s["org_id"]))
+                      moments(("created", s["created"])), lambda s=s: space_view(s), s["name"], Owner("organisation", str(s["org_id"])))
                 for s in store.find(SPACE)]
 
     def sessions() -> list[Shown]:
@@ -28,7 +28,7 @@ def families(engine: "Engine") -> list[Family]:
             history = moments(("started", s["start"]), ("ended", s["end"]),
                               (f"transcription {transcription['status']}", transcription.get("finished_at")))
             shown.append(Shown(s["uuid"], status, history, lambda s=s: session_view(model, s), s["name"],
-                               str(s["org_id"])))
+                               Owner("organisation", str(s["org_id"]))))
         return shown
 
     return [Family("spaces", "Spaces", spaces), Family("sessions", "Sessions", sessions)]

@@ -22,8 +22,8 @@ class Transcripts:
         speakers = tuple({"name": p["name"]} for p in people) or ({"name": "Speaker"},)
         index = {p["name"]: i for i, p in enumerate(people)}
         origin = bot["recording_from"] or bot["created_at"]
-        said = speech(self.engine.config.seed, f"{NAME}:{bot['bot_id']}:{provider or ''}",
-                      [Room("main", 0, duration, speakers)])
+        said = speech(self.engine.config.seed, f"{NAME}:{bot['bot_id']}", [Room("main", 0, duration, speakers)],
+                      wording=provider or "")
         out = []
         for s in said:
             texts = s.text.split()

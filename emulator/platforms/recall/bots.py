@@ -84,7 +84,7 @@ class Bots:
     def bots(self) -> list[dict]:
         return [b for b in self.store.find(BOT) if visible(b.get("workspace"))]
 
-    def _workspace_of(self, recording_id: str) -> str | None:
+    def workspace_of(self, recording_id: str) -> str | None:
         recording = self.store.get(RECORDING, recording_id)
         bot = self.store.get(BOT, recording["bot_id"]) if recording else None
         return bot.get("workspace") if bot else None

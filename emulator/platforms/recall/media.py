@@ -112,7 +112,8 @@ class Media:
             events.append({"id": str(uuid5(NAMESPACE_URL, f"{recording['id']}:{i}")),
                            "action": moment["event"].split(".", 1)[1], "participant": files.participant(person),
                            "at": moment["at"], "data": moment.get("data")})
-        return sorted(events, key=lambda e: e["at"])
+        # at one instant (speech cut off by the meeting's end): speech stops, then the camera, then the leave
+        return sorted(events, key=lambda e: (e["at"], END_ORDER.get(e["action"], 1)))
 
     def _put_media(self, artifact: dict, name: str, key: str, kind: str, duration: float, seed: int) -> None:
         self.engine.links.put_media(key, kind, duration, seed, name)
@@ -267,25 +268,26 @@ class Media:
     # -- reading ---------------------------------------------------------------------------
     def recording(self, recording_id: str) -> dict:
         recording = self.require(RECORDING, recording_id, "Not found.",
-                                 where=lambda recording: visible(self._workspace_of(recording_id)))
+                                 where=lambda recording: visible(self.workspace_of(recording_id)))
         return recording
 
     def recordings(self) -> list[dict]:
-        return [r for r in self.store.find(RECORDING) if visible(self._workspace_of(r["id"]))]
+        return [r for r in self.store.find(RECORDING) if visible(self.workspace_of(r["id"]))]
 
     def artifact(self, artifact_id: str, kind: str) -> dict:
         artifact = self.require(ARTIFACT, artifact_id, "Not found.",
                                 where=lambda artifact: artifact["kind"] == kind
-                                                        and visible(self._workspace_of(artifact["recording_id"])))
+                                                        and visible(self.workspace_of(artifact["recording_id"])))
         return artifact
 
     def artifacts(self, kind: str) -> list[dict]:
         return [a for a in self.store.find(ARTIFACT)
-                if a["kind"] == kind and visible(self._workspace_of(a["recording_id"]))]
+                if a["kind"] == kind and visible(self.workspace_of(a["recording_id"]))]
 
     def segments(self, bot: dict, duration: float, provider: str = "") -> list:
         speakers = tuple({"id": p["id"], "name": p["name"]} for p in bot["participants"]) or ({"id": 100, "name": "Guest"},)
-        return speech(self.engine.config.seed, f"{NAME}:{bot['id']}:{provider}", [Room("main", 0, max(duration, 1), speakers)])
+        return speech(self.engine.config.seed, f"{NAME}:{bot['id']}", [Room("main", 0, max(duration, 1), speakers)],
+                      wording=provider)
 
     def link(self, key: str | None) -> str | None:
         return self.engine.links.mint(key, LINK_LIFETIME) if key else None
@@ -302,6 +304,9 @@ class Media:
         content = _json(files.separate_parts(parts, recording["started_at"], artifact["kind"] == "video_separate"))
         self.engine.links.put(artifact["keys"]["parts.json"], content, "application/json", "parts.json")
         return self.link(artifact["keys"]["parts.json"])
+
+
+END_ORDER = {"speech_off": 0, "leave": 2}
 
 
 def _json(value: Any) -> bytes:

@@ -57,11 +57,11 @@ class Realtime:
 
     def realtime_endpoint(self, endpoint_id: str) -> dict:
         endpoint = self.require(REALTIME, endpoint_id, "Not found.",
-                                where=lambda endpoint: visible(self._workspace_of(endpoint["recording_id"])))
+                                where=lambda endpoint: visible(self.workspace_of(endpoint["recording_id"])))
         return endpoint
 
     def realtime_endpoints(self) -> list[dict]:
-        return [e for e in self.store.find(REALTIME) if visible(self._workspace_of(e["recording_id"]))]
+        return [e for e in self.store.find(REALTIME) if visible(self.workspace_of(e["recording_id"]))]
 
     def update_realtime_endpoint(self, endpoint_id: str, body: dict) -> dict:
         with self.store.transaction():

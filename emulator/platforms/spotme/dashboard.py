@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...core.objects import Family, Shown, moments
+from ...core.objects import Family, Owner, Shown, moments
 from .constants import BREAKOUT, JOB, LIVE, NAME, WORKSPACE
 from .views import event_view, job_view, workspace_view
 
@@ -17,7 +17,8 @@ def families(engine: "Engine") -> list[Family]:
 
     def workspaces() -> list[Shown]:
         return [Shown(w["id"], "active", moments(("created", w["created_at"])),
-                      lambda w=w: workspace_view(model, w), w["name"]) for w in store.find(WORKSPACE)]
+                      lambda w=w: workspace_view(model, w), w["name"],
+                      Owner("organisation", model.org_id)) for w in store.find(WORKSPACE)]
 
     def events(kind: str) -> list[Shown]:
         now = engine.clock.now()
@@ -27,13 +28,15 @@ def families(engine: "Engine") -> list[Family]:
             reached = [(status, at) for status, at in (("live", event["start"]), (view["status"], event["end"]))
                        if at <= now]
             shown.append(Shown(event["id"], view["status"], moments(*reached),
-                               lambda e=event: event_view(model, kind, e), event["title"], event["workspace_id"]))
+                               lambda e=event: event_view(model, kind, e), event["title"],
+                               Owner("workspace", event["workspace_id"])))
         return shown
 
     def jobs() -> list[Shown]:
         return [Shown(j["job_id"], j["status"], moments(("pending", j["created_at"]), ("processing", j["started_at"]),
                                                        ("completed", j["completed_at"]), ("failed", j["failed_at"])),
-                      lambda j=j: job_view(j), f"{j['target']['type']} {j['target']['id']}", j["workspace_id"])
+                      lambda j=j: job_view(j), f"{j['target']['type']} {j['target']['id']}",
+                      Owner("workspace", j["workspace_id"]))
                 for j in store.find(JOB)]
 
     return [Family("workspaces", "Workspaces", workspaces),
