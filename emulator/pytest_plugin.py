@@ -52,6 +52,11 @@ class EmulatorHandle:
         self.engine.settle()
         return self.engine.webhooks.log()
 
+    def streams(self, platform: str | None = None) -> dict:
+        """The live streams open now and every connection attempt the bots made (``GET /_emulator/streams``)."""
+        live = [s for s in self.engine.streams.live() if platform is None or s["platform"] == platform]
+        return {"live": live, "sessions": self.engine.streams.sessions(platform)}
+
     def resend(self, delivery_id: str) -> dict:
         """Send a delivery once more, as the dashboard's re-send button does; returns it with the
         new attempt in its log."""

@@ -207,7 +207,7 @@ def test_fault_rules_are_listed_removed_and_checked(emulator):
     assert requests.post(url, json={"platform": "recall", "action": "error", "status": 500,
                                     "path": "/recall/api/v1/bot/*/leave_call/"}).status_code == 201
     mixed = requests.post(url, json={"platform": "recall", "action": "drop", "event": "bot.done"})
-    assert mixed.status_code == 400 and "for webhooks rules" in mixed.json()["message"]
+    assert mixed.status_code == 400 and "for webhooks or streams rules" in mixed.json()["message"]
     with pytest.raises(ValueError, match="an error rule needs a status"):
         emulator.fault("recall", "error")
 

@@ -100,6 +100,16 @@ def control_blueprint(engine: Engine) -> Blueprint:
             raise control_error(404, f"no such webhook delivery: {delivery_id}")
         return json_response(delivery)
 
+    @bp.get("/streams")
+    @operation("The live streams (websockets the platforms' bots opened to your servers) and every connection "
+               "each made: when, how it closed, messages and bytes each way", {200: "streams.response"},
+               query=(Param("platform", {"type": "string"}),))
+    def streams() -> Response:
+        platform = request.args.get("platform")
+        sessions = engine.streams.sessions(platform)
+        live = [s for s in engine.streams.live() if platform is None or s["platform"] == platform]
+        return json_response({"count": len(sessions), "live": live, "sessions": sessions})
+
     @bp.get("/failures")
     @operation("Due actions that raised (the last hundred), with the state their object was moved to",
                {200: "failures.response"})

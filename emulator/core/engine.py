@@ -8,6 +8,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
+from .aio import BackgroundLoop
 from .clock import Clock, ClockState, check_horizon
 from .faults import Faults
 from .ids import Ids
@@ -17,6 +18,7 @@ from .platform import Platform
 from .ratelimit import Throttles
 from .schemas import SchemaCatalogue
 from .store import Store
+from .streams import Streams
 from .timeline import Timeline
 from .webhooks import Dispatcher
 
@@ -64,11 +66,15 @@ class Engine:
         self.ids = Ids(self.store, self.config.seed)
         self.schemas = SchemaCatalogue()
         self.timeline = Timeline(self.store, self.clock)
-        self.webhooks = Dispatcher(self.store, self.clock, self.timeline, self.ids)
+        self.background = BackgroundLoop()  # webhook attempts and live streams run on it
+        self.webhooks = Dispatcher(self.store, self.clock, self.timeline, self.ids, self.background)
+        self.streams = Streams(self.clock, self.background, lambda: self.timeline.reached)
+        self.timeline.on_caught_up = self.streams.clock_moved
         self.journal = Journal(self.config.journal_requests, self.config.journal_bytes)
         self.faults = Faults(self.store, self.clock, self.ids, self.config.seed)
         self.throttles = Throttles(self.clock)
         self.webhooks.faults = self.faults
+        self.streams.faults = self.faults
         self.links = Links(self.store, self.clock, self._link_secret(), lambda: self.config.public_url)
         self.models: dict[str, Any] = {name: p.setup(self) for name, p in self.platforms.items()}
         if not self.store.get_meta("populated"):
@@ -187,9 +193,10 @@ class Engine:
         """Forget every object, action, file and delivery; time restarts from ``at`` (default: real now)."""
         self.webhooks.cut_off("cancelled: the emulator was reset")
         self.webhooks.forget()
+        self.streams.reset()
         self.store.reset()
         self.store.set_meta("links:secret", self.links.secret.hex())  # the same key after a reset
-        self.timeline.forget_hint()
+        self.timeline.restart()
         self._settings.clear()
         self.faults.reset()
         self.journal.clear()
@@ -258,6 +265,10 @@ class Engine:
             self._ticker.join(timeout=5)
         if not self.webhooks.flight.wait_idle(self.config.webhook_wait):
             self.webhooks.cut_off("cancelled: the emulator stopped")
-        self.webhooks.shutdown()
+        async def close_streams_and_client() -> None:
+            await self.streams.close()
+            await self.webhooks.close()
+
+        self.background.stop(close_streams_and_client)
         self._save_clock()
         self.store.close()

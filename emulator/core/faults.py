@@ -1,4 +1,4 @@
-"""Fault rules: make a platform's API or its webhooks misbehave on purpose.
+"""Fault rules: make a platform's API, its webhooks or its live streams misbehave on purpose.
 
 A rule names a platform and what it matches (an operation, a method, a path glob; for webhooks an
 event and a URL glob), what it does, and for how long: the next ``times`` matches, each match with
@@ -90,6 +90,13 @@ class Faults:
             return None
         return self._take(lambda r: r["on"] == "webhooks" and r["platform"] == platform
                           and (r.get("event") is None or fnmatch.fnmatchcase(event, r["event"]))
+                          and (r.get("url") is None or fnmatch.fnmatchcase(url, r["url"])))
+
+    def for_stream(self, platform: str, url: str) -> dict | None:
+        """The first live streams rule matching a connection the bot is about to make, counted as hit."""
+        if not any(r["on"] == "streams" and r["platform"] == platform for r in self._cached()):
+            return None
+        return self._take(lambda r: r["on"] == "streams" and r["platform"] == platform
                           and (r.get("url") is None or fnmatch.fnmatchcase(url, r["url"])))
 
     def _cached(self) -> list[dict]:

@@ -27,11 +27,16 @@ def media_seconds(duration: float) -> int:
     return max(1, min(int(math.ceil(duration)), MAX_MEDIA_SECONDS))
 
 
-def _tone(seconds: int, rate: int, seed: int) -> list[float]:
-    """A voice-like murmur: a chord of low tones, loud while "speaking" and quiet in pauses."""
+def _chord(rate: int, seed: int) -> list[float]:
+    """One second of a voice-like chord of low tones (the seed picks them), at full scale."""
     rng = random.Random(seed)
     base = [rng.uniform(110, 260) for _ in range(3)]
-    one_second = [sum(math.sin(2 * math.pi * f * i / rate) for f in base) / 3 for i in range(rate)]
+    return [sum(math.sin(2 * math.pi * f * i / rate) for f in base) / 3 for i in range(rate)]
+
+
+def _tone(seconds: int, rate: int, seed: int) -> list[float]:
+    """A voice-like murmur: a chord of low tones, loud while "speaking" and quiet in pauses."""
+    one_second = _chord(rate, seed)
     samples: list[float] = []
     for second in range(seconds):
         level = 0.5 if (second + seed) % 4 else 0.02  # a pause every fourth second
@@ -172,7 +177,7 @@ def full_wav(duration: float, seed: int = 0) -> bytes:
     time from two precomputed seconds, so an hour takes milliseconds."""
     seconds = full_wav_seconds(duration)
     rate = FULL_WAV_RATE
-    loud, quiet = (_second_pcm(rate, seed, level) for level in (0.5, 0.02))
+    loud, quiet = (voice_second(rate, seed, level) for level in (0.5, 0.02))
     frames = b"".join(quiet if (second + seed) % 4 == 0 else loud for second in range(seconds))
     out = io.BytesIO()
     with wave.open(out, "wb") as w:
@@ -183,9 +188,9 @@ def full_wav(duration: float, seed: int = 0) -> bytes:
     return out.getvalue()
 
 
-def _second_pcm(rate: int, seed: int, level: float) -> bytes:
-    one = _tone(1, rate, seed)  # the first second is always "speaking": scale it to the level wanted
-    pcm = array("h", (int(v / 0.5 * level * 32767) for v in one))
+def voice_second(rate: int, seed: int, level: float) -> bytes:
+    """One second of 16-bit PCM of a voice (the seed picks it), to loop while someone speaks."""
+    pcm = array("h", (int(v * level * 32767) for v in _chord(rate, seed)))
     if sys.byteorder == "big":
         pcm.byteswap()
     return pcm.tobytes()

@@ -32,6 +32,8 @@ class Timeline:
         self._recoveries: dict[str, Recovery] = {}
         self._lock = threading.Lock()  # one catch-up at a time keeps actions in order
         self._next_due = float("-inf")  # nothing is due before this (unknown at first: look)
+        self.reached = float("-inf")  # every action due up to here has run (live streams send no further)
+        self.on_caught_up: Callable[[], None] | None = None  # told when ``reached`` moves
 
     def register(self, action: str, handler: Handler, recover: Recovery | None = None) -> None:
         """``handler`` runs the action; if it raises, its changes are undone, the failure is kept
@@ -65,6 +67,7 @@ class Timeline:
         """Run every action due at or before ``until`` (default: now); returns how many ran."""
         limit = self._clock.now() if until is None else until
         if limit < self._next_due:  # the common case for a request: nothing is due, no lock, no query
+            self._reach(limit)
             return 0
         ran = 0
         with self._lock:
@@ -80,9 +83,21 @@ class Timeline:
                     careful = True
                     continue
                 if done is None:
+                    self._reach(limit)
                     return ran
                 ran += done
                 careful = self._store.in_transaction()
+
+    def _reach(self, limit: float) -> None:
+        if limit > self.reached:
+            self.reached = limit
+            if self.on_caught_up is not None:
+                self.on_caught_up()
+
+    def restart(self) -> None:
+        """After a reset: time may have moved back, nothing has run yet."""
+        self.reached = float("-inf")
+        self.forget_hint()
 
     def _run_batch(self, limit: float, careful: bool) -> int | None:
         """One batch of due actions in one transaction; None when nothing was due. When an action

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import posixpath
-import threading
 import time
 from typing import TYPE_CHECKING, Coroutine
 from urllib.parse import unquote, urlsplit
 
+from .aio import BackgroundLoop
 from .clock import transport_now
 from .webhook_policy import RetryPolicy
 
@@ -28,41 +28,26 @@ def aims_at_control_plane(url: str) -> bool:
 
 
 class Poster:
-    def __init__(self) -> None:
+    def __init__(self, background: BackgroundLoop | None = None) -> None:
         self._posts: dict[asyncio.Task, int] = {}  # HTTP requests under way -> their attempt (cut_off cancels them)
         self._cut: dict[asyncio.Task, str] = {}  # why each cancelled request was cut off (loop thread only)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._loop_ready = threading.Lock()
+        self._background = background or BackgroundLoop("webhook-loop")
+        self._background.on_start(self._make_client)
         self._client: httpx.AsyncClient | None = None
+
+    def _make_client(self) -> None:
+        import httpx  # here, not at import: it is slow to import and serve starts fast
+
+        # No pool limit: a limit would let hanging receivers queue everyone else's attempts.
+        # timeout=None: the policy's deadline (asyncio.timeout in post) is the only one; httpx's
+        # default 5 s read timeout would cut Recall's 15 s and 100ms's 30 s short
+        self._client = httpx.AsyncClient(limits=httpx.Limits(max_connections=None, max_keepalive_connections=32),
+                                         follow_redirects=False, trust_env=False, timeout=None)
 
     def submit(self, attempt: Coroutine) -> None:
         """Run ``attempt`` on the loop (from any thread), starting the loop on first use."""
-        loop = self._running_loop()
+        loop = self._background.get()
         loop.call_soon_threadsafe(lambda: loop.create_task(attempt))
-
-    def _running_loop(self) -> asyncio.AbstractEventLoop:
-        with self._loop_ready:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                started = threading.Event()
-
-                def run() -> None:
-                    import httpx  # here, not at import: it is slow to import and serve starts fast
-
-                    asyncio.set_event_loop(loop)
-                    # No pool limit: a limit would let hanging receivers queue everyone else's attempts.
-                    # timeout=None: the policy's deadline (asyncio.timeout in post) is the only one; httpx's
-                    # default 5 s read timeout would cut Recall's 15 s and 100ms's 30 s short
-                    self._client = httpx.AsyncClient(
-                        limits=httpx.Limits(max_connections=None, max_keepalive_connections=32),
-                        follow_redirects=False, trust_env=False, timeout=None)
-                    loop.call_soon(started.set)
-                    loop.run_forever()
-
-                threading.Thread(target=run, name="webhook-loop", daemon=True).start()
-                started.wait()
-                self._loop = loop
-            return self._loop
 
     async def post(self, delivery: dict, policy: RetryPolicy, token: int) -> dict:
         """One attempt, signed on transport time: its request headers, status, error and duration."""
@@ -104,29 +89,18 @@ class Poster:
     def cut_off(self, reason: str, only: set[int] | None = None) -> None:
         """End the HTTP requests under way now (``only``: those of the attempts with these tokens);
         each is recorded as failed with ``reason``."""
-        loop = self._loop
-        if loop is None:
-            return
-
         def cancel() -> None:  # in the loop thread, so each request keeps the reason it was cut for
             for request, token in list(self._posts.items()):
                 if (only is None or token in only) and request.cancel():
                     self._cut[request] = reason
 
-        loop.call_soon_threadsafe(cancel)
+        self._background.call(cancel)
 
-    def shutdown(self) -> None:
-        loop = self._loop
-        if loop is None:
-            return
-
-        async def stop() -> None:
-            if self._client is not None:
-                await self._client.aclose()
-            loop.stop()
-
-        asyncio.run_coroutine_threadsafe(stop(), loop)
-        self._loop = None
+    async def close(self) -> None:
+        """Close the HTTP client (on the loop, before it stops)."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
 
 def _error_kind(exc: "httpx.HTTPError") -> str:

@@ -17,6 +17,7 @@ from .clock import Clock, iso
 from .ids import Ids
 from .store import Store
 from .timeline import Timeline
+from .aio import BackgroundLoop
 from .webhook_http import Poster
 from .webhook_waits import InFlight
 from .webhook_policy import RetryPolicy, Signer, Verifier, hex_hmac, hex_hmac_verifier
@@ -30,7 +31,8 @@ INTERRUPTED = "interrupted: the emulator stopped during this attempt; it was sen
 
 
 class Dispatcher:
-    def __init__(self, store: Store, clock: Clock, timeline: Timeline, ids: Ids) -> None:
+    def __init__(self, store: Store, clock: Clock, timeline: Timeline, ids: Ids,
+                 background: BackgroundLoop | None = None) -> None:
         self._store = store
         self._clock = clock
         self._timeline = timeline
@@ -39,7 +41,7 @@ class Dispatcher:
         self._timeouts: dict[str, float] = {}
         self.flight = InFlight()  # the attempts in flight, and the waits on them
         self._queues: dict[str, list[tuple[int, str, float]]] = {}  # order key -> attempts (token, delivery, due) waiting
-        self._poster = Poster()
+        self._poster = Poster(background)
         self._held: dict[str, list[str]] = {}  # platform -> deliveries a reorder fault holds back
         self.faults: Any = None  # the engine's fault rules (core.faults.Faults), when there are any
         timeline.register(SEND_ACTION, self._due)
@@ -370,8 +372,9 @@ class Dispatcher:
         """Every delivery with its attempts, oldest first; signing secrets left out."""
         return [self.public(delivery) for delivery in self._store.deliveries(platform)]
 
-    def shutdown(self) -> None:
-        self._poster.shutdown()
+    async def close(self) -> None:
+        """Close the HTTP client (on the loop, before the engine stops it)."""
+        await self._poster.close()
 
 
 def _not_sent(reason: str) -> dict:

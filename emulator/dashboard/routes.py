@@ -46,7 +46,7 @@ def dashboard_blueprint(engine: "Engine") -> Blueprint:
         timeline = state.timeline(engine)
         return page("index.html", platforms=state.platforms(engine), timeline=timeline, due=pictures.due(timeline),
                     deliveries=state.deliveries(engine, filters), events=state.events(engine),
-                    inboxes=state.inboxes(engine), requests=state.requests(engine, filters),
+                    inboxes=state.inboxes(engine), requests=state.requests(engine, filters), streams=state.streams(engine),
                     failures=engine.timeline.failures(), filters=filters,
                     platform_names=sorted(engine.platforms), statuses=state.DELIVERY_STATUSES)
 

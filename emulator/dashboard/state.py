@@ -174,6 +174,14 @@ def inboxes(engine: "Engine") -> list[dict]:
     return out
 
 
+STREAM_SESSIONS_SHOWN = 20
+
+
+def streams(engine: "Engine") -> dict:
+    """The live streams open now, and the newest connection attempts."""
+    return {"live": engine.streams.live(), "sessions": list(reversed(engine.streams.sessions()))[:STREAM_SESSIONS_SHOWN]}
+
+
 def requests(engine: "Engine", filters: Filters = Filters()) -> dict:
     everything = engine.journal.entries()
     entries = engine.journal.entries(platform=filters.request_platform or None, operation=filters.operation or None,

@@ -19,6 +19,7 @@ from .constants import BOT, NAME, SETTINGS
 from .in_call import InCall
 from .media import Media
 from .realtime import Realtime
+from .streams import RealtimeStreams
 from .recording import Recording
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ SVIX_POLICY = RetryPolicy(delays=(5, 300, 1800, 7200, 18000, 36000, 36000), time
 REALTIME_POLICY = RetryPolicy(delays=(1,) * 59, timeout=15)
 
 
-class Recall(Bots, Recording, InCall, Realtime, Media, Calendars, PlatformModel):
+class Recall(Bots, Recording, InCall, Realtime, RealtimeStreams, Media, Calendars, PlatformModel):
     NAME, SETTINGS = NAME, SETTINGS
 
     def __init__(self, engine: "Engine") -> None:

@@ -37,7 +37,17 @@ class Realtime:
         for endpoint_id in recording["realtime_endpoints"]:
             endpoint = self.store.get(REALTIME, endpoint_id)
             if endpoint is not None and endpoint["status"]["code"] == "running":
+                if endpoint["type"] == "websocket":
+                    self._end_stream(endpoint)  # it sends what is left up to now, then closes (1000)
                 self._endpoint_status(endpoint, recording, code)
+
+    def _open_streams(self, bot: dict, recording: dict) -> None:
+        """The bot connects to each websocket endpoint (once the recording's artifacts exist: its
+        messages name them)."""
+        for endpoint_id in recording["realtime_endpoints"]:
+            endpoint = self.store.get(REALTIME, endpoint_id)
+            if endpoint is not None and endpoint["type"] == "websocket":
+                self._open_stream(bot, recording, endpoint)
 
     def _endpoint_status(self, endpoint: dict, recording: dict, code: str, sub_code: str | None = None,
                          error: dict | None = None) -> None:
@@ -71,16 +81,18 @@ class Realtime:
 
     @due("realtime_failed")
     def _on_realtime_failed(self, payload: dict) -> None:
-        """A real-time delivery gave up after its 60 attempts: Recall marks the endpoint failed and
-        delivers nothing more to it."""
+        """A real-time delivery gave up after its 60 attempts, or a websocket after its 30 retries:
+        Recall marks the endpoint failed and delivers nothing more to it."""
         endpoint = self.store.get(REALTIME, payload["endpoint"])
         if endpoint is None or endpoint["status"]["code"] != "running":
             return
         recording = self.store.get(RECORDING, endpoint["recording_id"])
         self.engine.webhooks.abandon(NAME, f"{endpoint['bot_id']}:{endpoint['id']}", "the real-time endpoint failed")
-        self._endpoint_status(endpoint, recording, "failed", "delivery_failed",
-                              {"code": "DELIVERY_FAILED", "message": "The real-time endpoint did not accept an "
-                               "event after 60 attempts, one a second."})
+        message = ("The real-time endpoint did not accept an event after 60 attempts, one a second."
+                   if endpoint["type"] != "websocket" else
+                   "The bot could not connect to the websocket endpoint after 30 retries, 3 seconds apart.")
+        self._endpoint_status(endpoint, recording, "failed", "delivery_failed", {"code": "DELIVERY_FAILED",
+                                                                                 "message": message})
 
     # -- what the meeting emits ------------------------------------------------------------
     def _participant_event(self, bot: dict, action: str, person: dict) -> None:
@@ -110,7 +122,7 @@ class Realtime:
         artifact = self.store.get(ARTIFACT, artifact_ids[0]) if artifact_ids else None
         for endpoint_id in recording["realtime_endpoints"]:
             endpoint = self.store.get(REALTIME, endpoint_id)
-            if endpoint is None or endpoint["type"] != "webhook" or event not in endpoint["events"] \
+            if endpoint is None or endpoint["type"] not in ("webhook", "websocket") or event not in endpoint["events"] \
                     or endpoint["status"]["code"] != "running":
                 continue
             body = {"event": event, "data": {
@@ -118,6 +130,9 @@ class Realtime:
                 kind: {"id": artifact["id"], "metadata": artifact["metadata"]} if artifact else None,
                 "recording": {"id": recording["id"], "metadata": recording["metadata"]},
                 "bot": {"id": bot["id"], "metadata": bot["metadata"]}}}
+            if endpoint["type"] == "websocket":
+                self._push_stream_event(endpoint, event, body)
+                continue
             self.engine.webhooks.enqueue(NAME, event, endpoint["url"], body, policy=f"{NAME}.realtime",
                                          order_key=f"{bot['id']}:{endpoint['id']}",
                                          on_failed=(f"{NAME}.realtime_failed", {"endpoint": endpoint["id"]}))

@@ -60,6 +60,7 @@ class Recording:
         if timeout:
             self.after(timeout, "timeout", {"bot": bot["id"], "why": "in_call_recording"})
         self._plan_realtime(bot, recording)
+        self._open_streams(bot, recording)
         return recording
 
     def _artifact(self, recording: dict, kind: str, config: dict, provider: dict | None = None) -> str:
@@ -104,6 +105,7 @@ class Recording:
                 live["status"] = {"code": "paused" if not paused else "processing", "sub_code": None,
                                   "updated_at": iso(self.clock.now())}
                 self.store.put(RECORDING, live["id"], live, bot["id"])
+                self._pause_streams(live, paused=not paused)  # "real-time transcription will also be halted"
                 self._recording_webhook(live, f"recording.{live['status']['code']}")
             else:
                 raise Invalid(f"Cannot {command.replace('_', ' ')} while the bot is {status}.",
@@ -144,12 +146,19 @@ class Recording:
 
 
 def _wanted(config: dict) -> dict[str, bool]:
+    """The artifacts a recording has: those its config asks for, and those a websocket endpoint
+    streams (its messages name the artifact their media belongs to)."""
+    streamed = {e for endpoint in config.get("realtime_endpoints") or [] if endpoint.get("type") == "websocket"
+                for e in endpoint.get("events") or []}
     return {"video_mixed": config.get("video_mixed_mp4") is not None,
             "participant_events": config.get("participant_events") is not None,
             "meeting_metadata": config.get("meeting_metadata") is not None,
             "transcript": bool(config.get("transcript")),
-            "audio_mixed": config.get("audio_mixed_mp3") is not None or config.get("audio_mixed_raw") is not None,
-            "video_separate": config.get("video_separate_mp4") is not None,
-            "audio_separate": config.get("audio_separate_mp3") is not None or config.get("audio_separate_raw") is not None}
+            "audio_mixed": config.get("audio_mixed_mp3") is not None or config.get("audio_mixed_raw") is not None
+                           or "audio_mixed_raw.data" in streamed,
+            "video_separate": config.get("video_separate_mp4") is not None or config.get("video_separate_png") is not None
+                              or "video_separate_png.data" in streamed,
+            "audio_separate": config.get("audio_separate_mp3") is not None or config.get("audio_separate_raw") is not None
+                              or "audio_separate_raw.data" in streamed}
 
 
