@@ -35,3 +35,18 @@ def recall_oracle():
     from helpers import RecallOracle
 
     return RecallOracle()
+
+
+@pytest.fixture
+def ws():
+    from helpers import WsReceiver
+
+    receivers: list = []
+
+    def make(**options):
+        receivers.append(WsReceiver(**options))
+        return receivers[-1]
+
+    yield make
+    for receiver in receivers:
+        receiver.close()

@@ -1,4 +1,5 @@
-"""Helpers shared by the project's tests: a real webhook receiver, one client per platform on one base, Recall's oracles."""
+"""Helpers shared by the project's tests: a real webhook receiver, a real websocket server, one client per
+platform on one base, Recall's oracles."""
 from __future__ import annotations
 
 import json
@@ -7,6 +8,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.server import serve
 
 from emulator.core.schemas import SchemaCatalogue, json_path
 from emulator.platforms.recall.constants import LEAVE_DEFAULTS as RECALL_LEAVE_DEFAULTS
@@ -289,3 +292,78 @@ class RecallOracle:
         schema = dict(self.events[body["event"]])
         schema.pop("$id", None)
         return [f"{list(e.absolute_path)}: {e.message}" for e in Draft7Validator(schema).iter_errors(body)]
+
+
+class WsReceiver:
+    """A websocket server: what each connection asked for and got, and how it closed. ``refuse``
+    connections are turned away (403) before any is accepted; ``drop_after`` closes the first
+    accepted one after that many messages."""
+
+    def __init__(self, refuse: int = 0, drop_after: int | None = None) -> None:
+        self.paths: list[str] = []
+        self.messages: list[str] = []
+        self.closes: list[int | None] = []
+        self.refuse, self.drop_after = refuse, drop_after
+        self._connections: list = []
+        self._lock = threading.Lock()
+        self._server = serve(self._handle, "127.0.0.1", 0, process_request=self._process, max_size=None,
+                             max_queue=None)  # it reads everything: no flow control holds a close behind data
+        self.port = self._server.socket.getsockname()[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def url(self, path: str = "/ws") -> str:
+        return f"ws://127.0.0.1:{self.port}{path}"
+
+    def _process(self, connection, request):
+        with self._lock:
+            self.paths.append(request.path)
+            if self.refuse > 0:
+                self.refuse -= 1
+                return connection.respond(403, "not now\n")
+        return None
+
+    def _handle(self, connection) -> None:
+        self._connections.append(connection)
+        count = 0
+        try:
+            while True:
+                message = connection.recv()
+                with self._lock:
+                    self.messages.append(message)
+                count += 1
+                if self.drop_after is not None and count >= self.drop_after:
+                    self.drop_after = None
+                    connection.close(1011, "receiver restarting")
+                    with self._lock:
+                        self.closes.append(1011)
+                    return
+        except ConnectionClosed as closed:
+            with self._lock:
+                self.closes.append(closed.rcvd.code if closed.rcvd else None)
+
+    def events(self, name: str | None = None) -> list[dict]:
+        with self._lock:
+            parsed = [json.loads(m) for m in self.messages if isinstance(m, str)]
+        return [m for m in parsed if name is None or m["event"] == name]
+
+    def wait(self, until, timeout: float = 20.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not until():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out; {len(self.messages)} messages, closes {self.closes}")
+            time.sleep(0.02)
+
+    def binary(self) -> list[bytes]:
+        with self._lock:
+            return [m for m in self.messages if isinstance(m, bytes)]
+
+    def send_on_open(self, message: str) -> None:
+        """Send ``message`` on every connection still open (a receiver's command to the bot)."""
+        for connection in list(self._connections):
+            try:
+                connection.send(message)
+            except ConnectionClosed:
+                pass
+
+    def close(self) -> None:
+        self._server.shutdown()

@@ -9,92 +9,15 @@ import base64
 import io
 import json
 import struct
-import threading
 import time
 import wave
 
 import pytest
-from websockets.exceptions import ConnectionClosed
-from websockets.sync.server import serve
 
 from emulator.core.clock import parse_iso
 from helpers import assert_valid
 
 RATE = 16000
-
-
-class WsReceiver:
-    """A websocket server: what each connection asked for and got, and how it closed. ``refuse``
-    connections are turned away (403) before any is accepted; ``drop_after`` closes the first
-    accepted one after that many messages."""
-
-    def __init__(self, refuse: int = 0, drop_after: int | None = None) -> None:
-        self.paths: list[str] = []
-        self.messages: list[str] = []
-        self.closes: list[int | None] = []
-        self.refuse, self.drop_after = refuse, drop_after
-        self._lock = threading.Lock()
-        self._server = serve(self._handle, "127.0.0.1", 0, process_request=self._process, max_size=None,
-                             max_queue=None)  # it reads everything: no flow control holds a close behind data
-        self.port = self._server.socket.getsockname()[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def url(self, path: str = "/ws") -> str:
-        return f"ws://127.0.0.1:{self.port}{path}"
-
-    def _process(self, connection, request):
-        with self._lock:
-            self.paths.append(request.path)
-            if self.refuse > 0:
-                self.refuse -= 1
-                return connection.respond(403, "not now\n")
-        return None
-
-    def _handle(self, connection) -> None:
-        count = 0
-        try:
-            while True:
-                message = connection.recv()
-                with self._lock:
-                    self.messages.append(message)
-                count += 1
-                if self.drop_after is not None and count >= self.drop_after:
-                    self.drop_after = None
-                    connection.close(1011, "receiver restarting")
-                    with self._lock:
-                        self.closes.append(1011)
-                    return
-        except ConnectionClosed as closed:
-            with self._lock:
-                self.closes.append(closed.rcvd.code if closed.rcvd else None)
-
-    def events(self, name: str | None = None) -> list[dict]:
-        with self._lock:
-            parsed = [json.loads(m) for m in self.messages]
-        return [m for m in parsed if name is None or m["event"] == name]
-
-    def wait(self, until, timeout: float = 20.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not until():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; {len(self.messages)} messages, closes {self.closes}")
-            time.sleep(0.02)
-
-    def close(self) -> None:
-        self._server.shutdown()
-
-
-@pytest.fixture
-def ws():
-    receivers: list[WsReceiver] = []
-
-    def make(**options) -> WsReceiver:
-        receivers.append(WsReceiver(**options))
-        return receivers[-1]
-
-    yield make
-    for receiver in receivers:
-        receiver.close()
 
 
 def endpoint(url: str, *events: str) -> dict:

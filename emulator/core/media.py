@@ -196,6 +196,29 @@ def voice_second(rate: int, seed: int, level: float) -> bytes:
     return pcm.tobytes()
 
 
+def speech_pcm(turns: list[tuple[float, float, int]], start: float, stop: float, rate: int, level: float = 0.5,
+               who: int | None = None) -> bytes:
+    """16-bit PCM of [start, stop) of a meeting: during each turn (begin, end, voice seed) that voice,
+    silence elsewhere (``who``: only that voice's turns). For live streams, cut into buffers."""
+    samples = max(0, round((stop - start) * rate))
+    out = bytearray(samples * 2)
+    for begin, end, voice_seed in turns:
+        if end <= start or begin >= stop or (who is not None and voice_seed != who):
+            continue
+        first, last = max(0, round((begin - start) * rate)), min(samples, round((end - start) * rate))
+        voice = _looped_voice(rate, voice_seed, level)
+        for i in range(first, last, rate):  # at most one second's worth at a time
+            count = min(last - i, rate)
+            offset = round((start - begin) * rate + i) % rate
+            out[i * 2:(i + count) * 2] = (voice[offset * 2:] + voice)[:count * 2]
+    return bytes(out)
+
+
+@lru_cache(maxsize=128)
+def _looped_voice(rate: int, seed: int, level: float) -> bytes:
+    return voice_second(rate, seed, level)
+
+
 def webm_opus(duration: float, seed: int = 0) -> bytes:
     """WebM with one Opus track, 48 kHz mono at 48 kbit/s (MeetStream's per-participant audio)."""
     import av  # here, not at import: serve starts fast

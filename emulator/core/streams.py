@@ -22,7 +22,7 @@ import math
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .aio import BackgroundLoop
 from .clock import iso
@@ -63,6 +63,8 @@ class Feed:
     due: Callable[[float, float, bool], Iterable[tuple[float, str | bytes]]]
     reconnect: Reconnect
     on_failed: Callable[[float, str], None]  # (emulator time, why), called in a thread of its own
+    greeting: str | None = None  # sent first on every connection (a handshake)
+    on_message: Callable[[str | bytes], str | None] | None = None  # what the receiver sends; a reply goes back
     end: float | None = None  # set by finish(): the stream sends up to here, then closes
     paused: list[list[float | None]] = field(default_factory=list)  # [from, until] stretches not sent
     sent: float = 0.0  # emulator time sent up to (set from start when the stream opens)
@@ -260,8 +262,12 @@ class Streams:
                     rule: str | None = None) -> None:
         """Send what is due, catching up with the clock, until the feed ends; close with 1000. With
         ``cut`` (a drop rule), the connection is broken off there, as a network failure would."""
-        reader = asyncio.get_running_loop().create_task(self._read(socket, session))
+        reader = asyncio.get_running_loop().create_task(self._read(feed, socket, session))
         try:
+            if feed.greeting is not None:
+                await socket.send(feed.greeting)
+                session.sent_messages += 1
+                session.sent_bytes += len(feed.greeting)
             while True:
                 if cut is not None and feed.sent >= cut:
                     socket.transport.abort()  # no close frame: the line went dead
@@ -311,11 +317,33 @@ class Streams:
             yield from feed.due(cursor, stop, final)
 
     @staticmethod
-    async def _read(socket: object, session: Session) -> None:
-        """Count what the receiver sends back (the journal's bytes each way)."""
+    async def _read(feed: Feed, socket: Any, session: Session) -> None:
+        """What the receiver sends: counted for the journal, and handed to the platform (in a thread:
+        it may change state), whose reply goes back on the socket."""
         try:
             async for message in socket:
                 session.received_messages += 1
                 session.received_bytes += len(message)
+                if feed.on_message is not None:
+                    reply = await asyncio.to_thread(feed.on_message, message)
+                    if reply is not None:
+                        await socket.send(reply)
+                        session.sent_messages += 1
+                        session.sent_bytes += len(reply)
         except Exception:  # the sender notices a broken socket itself
             return
+
+
+def buffers(origin: float, step: float, start: float, stop: float, final: bool) -> Iterator[tuple[float, float]]:
+    """The media buffers [at, until) of ``step`` seconds from ``origin`` that complete in (start, stop],
+    by whole index (no drift over a long call); with ``final``, also the part-buffer the end cuts short."""
+    k = max(0, math.floor(round((start - origin) / step, 6)))  # the buffer under way at start
+    while True:
+        at, until = origin + k * step, origin + (k + 1) * step
+        if until > stop + 1e-9:
+            if final and at < stop - 1e-9:
+                yield at, stop
+            return
+        if until > start + 1e-9:
+            yield at, until
+        k += 1

@@ -153,6 +153,7 @@ class Bots:
         self._mark(bot, "InMeeting")
         self._save(bot)
         self._lifecycle(bot, "bot.inmeeting", "InMeeting", "Bot joined the meeting")
+        self._open_control(bot)
         seed = self.engine.config.seed
         for i in range(self.setting("participants")):
             name = person_name(seed, f"{bot['bot_id']}:{i}")
@@ -185,6 +186,7 @@ class Bots:
         self._mark(bot, "Recording")
         self._save(bot)
         self._lifecycle(bot, "bot.recording", "Recording", "Bot started recording")
+        self._open_live_audio(bot)
         self.after(bot["leave"]["in_call_recording_timeout"], "recording_timeout", {"bot": bot["bot_id"]})
         if bot["live_url"]:
             for i, segment in enumerate(self.segments(bot, self.setting("meeting_seconds"))):
@@ -298,6 +300,7 @@ class Bots:
         for person in bot["participants"]:
             person["left"] = person["left"] if person["left"] is not None else now
         self._save(bot)
+        self._close_live(bot)  # the bot's websockets close with 1000 as it leaves
         self._lifecycle(bot, "bot.stopped", status, message)
         if bot["recording_from"] is not None:
             self._after_call(bot)
@@ -345,6 +348,7 @@ class Bots:
                 bot["paused_total"] += now - bot["paused_at"]
                 bot["paused_at"] = None
             self._save(bot)
+            self._pause_live(bot, paused)
             return {"status": "success", "bot_id": bot_id,
                     "command": "pause_recording" if paused else "resume_recording"}
 

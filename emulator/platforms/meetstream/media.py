@@ -61,7 +61,11 @@ class Media:
             return
         seconds, seed, folder = self.recorded_seconds(bot), self.media_seed(bot), self.folder(bot)
         links = self.engine.links
-        links.put_media(f"{folder}/audio.wav", "full_wav", seconds, seed, f"{bot['bot_id']}.wav")
+        if bot.get("spoken"):  # the bot played audio (sendaudio): the file carries it
+            links.put_rendered(f"{folder}/audio.wav", f"{NAME}.audio", {"bot": bot["bot_id"]}, "audio/wav",
+                               f"{bot['bot_id']}.wav")
+        else:
+            links.put_media(f"{folder}/audio.wav", "full_wav", seconds, seed, f"{bot['bot_id']}.wav")
         bot["media"] = {"audio": f"{folder}/audio.wav", "video": None, "audio_streams": {}, "video_streams": {},
                         "screenshots": []}
         if bot["audio_separate_streams"] and bot["platform"] != "teams":  # not on Teams, as documented

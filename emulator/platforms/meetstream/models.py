@@ -1,6 +1,7 @@
 """MeetStream's state and rules, composed of its resource families: bots and their status machine
 (bots.py), post-call media (media.py), transcripts (transcripts.py), calendars (calendar.py) and their automatic scheduling (calendar_auto.py), account
-resources (integrations.py) and the outgoing callbacks (callbacks.py); here the shared plumbing.
+resources (integrations.py), the outgoing callbacks (callbacks.py) and the live websockets (live.py); here
+the shared plumbing.
 No HTTP here."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .calendar_auto import AutoScheduling
 from .callbacks import REALTIME_POLICY, RETRY_POLICY, Callbacks
 from .constants import NAME, SETTINGS
 from .integrations import Integrations
+from .live import LiveStreams
 from .media import Media
 from .transcripts import Transcripts
 
@@ -20,10 +22,12 @@ if TYPE_CHECKING:
     from ...core.engine import Engine
 
 
-class MeetStream(Bots, Media, Transcripts, Calendars, AutoScheduling, Integrations, Callbacks, PlatformModel):
+class MeetStream(Bots, Media, Transcripts, Calendars, AutoScheduling, Integrations, Callbacks, LiveStreams,
+                 PlatformModel):
     NAME, SETTINGS = NAME, SETTINGS
 
     def __init__(self, engine: "Engine") -> None:
         super().__init__(engine)
         engine.webhooks.register_policy(NAME, RETRY_POLICY)
         engine.webhooks.register_policy(f"{NAME}.realtime", REALTIME_POLICY)
+        engine.links.register_renderer(f"{NAME}.audio", self.render_audio)

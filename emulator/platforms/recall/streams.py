@@ -17,8 +17,8 @@ import math
 from functools import lru_cache
 from typing import Iterator
 
-from ...core.media import png, voice_second
-from ...core.streams import Feed, Reconnect
+from ...core.media import png, speech_pcm
+from ...core.streams import Feed, Reconnect, buffers
 from . import files
 from .constants import ARTIFACT, NAME, REALTIME
 
@@ -36,35 +36,35 @@ class RealtimeStreams:
     def _open_stream(self, bot: dict, recording: dict, endpoint: dict) -> None:
         origin = recording["started_at"]
         length = self.setting("meeting_seconds")
-        turns = [(origin + s.start, origin + s.end, s.speaker["id"]) for s in self.segments(bot, length)]
+        seed = self.engine.config.seed
+        turns = [(origin + s.start, origin + s.end, seed + s.speaker["id"]) for s in self.segments(bot, length)]
         people = [dict(p) for p in bot["participants"]]
         envelope = self._envelope_parts(bot, recording, endpoint)
         wanted = [e for e in endpoint["events"] if e in MEDIA_EVENTS]
         from .realtime import SCREENSHARE
 
         share = (origin + SCREENSHARE[0] * length, origin + SCREENSHARE[1] * length)
-        seed = self.engine.config.seed
 
         def due(start: float, stop: float, final: bool) -> Iterator[tuple[float, str]]:
             """Audio buffers that complete in (start, stop] (and, at the end, the last part-buffer);
             frames due in [start, stop). Each is yielded at the time it is due."""
-            for at, until in _buffers(origin, start, stop, final):
+            for at, until in buffers(origin, BUFFER, start, stop, final):
                 present = [p for p in people if p["joined"] <= at and (p["left"] is None or at < p["left"])]
                 stamp = files.stamp(at, origin)
                 if "audio_mixed_raw.data" in wanted:
                     yield until, _message("audio_mixed_raw.data", {
-                        "buffer": _b64(_pcm(turns, at, until, None, seed)), "timestamp": stamp}, envelope)
+                        "buffer": _b64(speech_pcm(turns, at, until, RATE)), "timestamp": stamp}, envelope)
                 if "audio_separate_raw.data" in wanted:
                     for person in present:
                         yield until, _message("audio_separate_raw.data", {
-                            "buffer": _b64(_pcm(turns, at, until, person["id"], seed)), "timestamp": stamp,
+                            "buffer": _b64(speech_pcm(turns, at, until, RATE, who=seed + person["id"])), "timestamp": stamp,
                             "participant": files.participant(person)}, envelope)
             if "video_separate_png.data" not in wanted:
                 return
             for at in _frames(origin, start, stop):
                 stamp = files.stamp(at, origin)
                 for person in (p for p in people if p["joined"] <= at and (p["left"] is None or at < p["left"])):
-                    speaking = any(s <= at < e and who == person["id"] for s, e, who in turns)
+                    speaking = any(s <= at < e and who == seed + person["id"] for s, e, who in turns)
                     shown = [("webcam", _frame(seed + person["id"], speaking))]
                     if person is people[0] and share[0] <= at < share[1]:
                         shown.append(("screenshare", _frame(seed + 7919, False)))
@@ -115,50 +115,12 @@ def _message(event: str, data: dict, envelope: dict) -> str:
         "recording": envelope["recording"], "bot": envelope["bot"]}})
 
 
-def _buffers(origin: float, start: float, stop: float, final: bool) -> Iterator[tuple[float, float]]:
-    """The audio buffers [at, until) that complete in (start, stop], by whole index (no drift over a
-    long call); with ``final``, also the part-buffer the end cuts short."""
-    k = max(0, math.floor(round((start - origin) / BUFFER, 6)))  # the buffer under way at start
-    while True:
-        at, until = origin + k * BUFFER, origin + (k + 1) * BUFFER
-        if until > stop + 1e-9:
-            if final and at < stop - 1e-9:
-                yield at, stop
-            return
-        if until > start + 1e-9:
-            yield at, until
-        k += 1
-
-
 def _frames(origin: float, start: float, stop: float) -> Iterator[float]:
     """The frame times origin + k*FRAME in [start, stop)."""
     k = max(0, math.ceil(round((start - origin) / FRAME, 6)))
     while origin + k * FRAME < stop - 1e-9:
         yield origin + k * FRAME
         k += 1
-
-
-def _pcm(turns: list[tuple[float, float, int]], start: float, stop: float, who: int | None, seed: int) -> bytes:
-    """16-bit PCM of [start, stop): the voice of whoever speaks then (``who``: only that person)."""
-    samples = max(0, round((stop - start) * RATE))
-    out = bytearray(samples * 2)
-    for begin, end, speaker in turns:
-        if end <= start or begin >= stop or (who is not None and speaker != who):
-            continue
-        first = max(0, round((begin - start) * RATE))
-        last = min(samples, round((end - start) * RATE))
-        voice = _voice(seed + speaker)
-        for i in range(first, last, RATE):  # at most one second's worth at a time
-            count = min(last - i, RATE)
-            offset = round(((start - begin) * RATE + i)) % RATE
-            piece = (voice[offset * 2:] + voice)[: count * 2]
-            out[i * 2: (i + count) * 2] = piece
-    return bytes(out)
-
-
-@lru_cache(maxsize=64)
-def _voice(seed: int) -> bytes:
-    return voice_second(RATE, seed, 0.5)
 
 
 @lru_cache(maxsize=64)

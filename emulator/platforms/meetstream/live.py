@@ -1,0 +1,226 @@
+"""MeetStream's live websockets: the bot dials into the integrator's servers as a client.
+
+- ``socket_connection_url``: when the bot joins, it connects, says ``{"type": "ready", bot_id,
+  message}``, and takes the documented control commands: ``sendmsg`` and ``sendchat`` post in the
+  meeting chat (``get_chats``), ``sendaudio`` queues audio the bot plays through its microphone,
+  ``interrupt`` clears that queue (Google Meet only, as documented), ``sendimg`` / ``sendimg_url``
+  set the bot's camera picture. A malformed command is answered on the socket with
+  ``{"type": "error", "command", "message"}`` and changes nothing.
+- ``live_audio_required``: when the bot starts recording, it connects, says ``ready``, then streams
+  binary frames ``[0x01][u16 LE][speaker_id][u16 LE][speaker_name][PCM16 LE 48 kHz mono]`` in
+  100 ms buffers: the meeting's speech, attributed to whoever speaks (``NoSpeaker`` between turns).
+
+Both close with 1000 when the bot leaves. A part of ``MeetStream`` (models.py). No HTTP here."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import struct
+import sys
+from array import array
+from typing import Iterator
+
+from ...core.media import FULL_WAV_HEADER, FULL_WAV_RATE, full_wav, speech_pcm
+from ...core.streams import Feed, Reconnect, buffers
+from .constants import BOT, NAME
+
+RATE = 48000
+BUFFER = 0.1  # seconds of audio per frame (not documented: our choice)
+NO_SPEAKER = "NoSpeaker"
+READY = "Ready to receive messages"
+RECONNECT = Reconnect(every=3.0, retries=30)  # not documented for MeetStream: Recall's policy
+CLEARS_QUEUE = {"google_meet"}  # "Google Meet only fully clears the queue"
+COMMANDS = ("sendmsg", "sendchat", "sendaudio", "interrupt", "sendimg", "sendimg_url")
+
+
+def _ready(bot_id: str) -> str:
+    return json.dumps({"type": "ready", "bot_id": bot_id, "message": READY})
+
+
+def control_url(request: dict) -> str | None:
+    given = request.get("socket_connection_url")
+    return given.get("websocket_url") if isinstance(given, dict) else given
+
+
+class LiveStreams:
+    # -- opening and closing ---------------------------------------------------------------
+    def _open_control(self, bot: dict) -> None:
+        url = control_url(bot["request"])
+        if url:
+            bot_id = bot["bot_id"]
+            self.engine.streams.open(Feed(
+                f"{bot_id}:control", NAME, url, self.clock.now(), lambda start, stop, final: (), RECONNECT,
+                lambda at, why: None, greeting=_ready(bot_id),
+                on_message=lambda message: self._command(bot_id, message)))
+
+    def _open_live_audio(self, bot: dict) -> None:
+        url = (bot["request"].get("live_audio_required") or {}).get("websocket_url")
+        if not url:
+            return
+        origin = bot["recording_from"]
+        voices = {p["name"]: self.engine.config.seed + 1 + i for i, p in enumerate(bot["participants"])}
+        people = {voices[p["name"]]: p for p in bot["participants"]}
+        turns = [(origin + s["start_time"], origin + s["end_time"], voices.get(s["speaker"], 0))
+                 for s in self.segments(bot, self.setting("meeting_seconds"))]
+
+        def due(start: float, stop: float, final: bool) -> Iterator[tuple[float, bytes]]:
+            for at, until in buffers(origin, BUFFER, start, stop, final):
+                yield until, _frame(turns, people, at, until)
+
+        self.engine.streams.open(Feed(f"{bot['bot_id']}:audio", NAME, url, origin, due, RECONNECT,
+                                      lambda at, why: None, greeting=_ready(bot["bot_id"])))
+
+    def _close_live(self, bot: dict) -> None:
+        for kind in ("control", "audio"):
+            self.engine.streams.finish(f"{bot['bot_id']}:{kind}", self.clock.now())
+
+    def _pause_live(self, bot: dict, paused: bool) -> None:
+        key = f"{bot['bot_id']}:audio"
+        (self.engine.streams.pause if paused else self.engine.streams.resume)(key, self.clock.now())
+
+    # -- the control socket's commands (run in a thread of their own) ------------------------
+    def _command(self, bot_id: str, message: str | bytes) -> str | None:
+        try:
+            command = json.loads(message)
+        except (ValueError, UnicodeDecodeError):
+            return _error(None, "The message is not JSON: send a JSON object with a command.")
+        if not isinstance(command, dict) or command.get("command") not in COMMANDS:
+            name = command.get("command") if isinstance(command, dict) else None
+            return _error(name, f"Unknown command {name!r}: use one of {', '.join(COMMANDS)}.")
+        name = command["command"]
+        if command.get("bot_id") not in (None, bot_id):
+            return _error(name, f"bot_id {command.get('bot_id')!r} is not this bot ({bot_id}).")
+        problem = _problem(command)
+        if problem:
+            return _error(name, problem)
+        with self.store.transaction():
+            bot = self.store.get(BOT, bot_id)
+            if bot is None or bot["stopped_at"] is not None:
+                return _error(name, "The bot has left the meeting.")
+            getattr(self, f"_do_{name}")(bot, command)
+            self._save(bot)
+        return None
+
+    def _do_sendmsg(self, bot: dict, command: dict) -> None:
+        bot["chats"].append({"sender": bot["bot_name"], "message": command["message"], "timestamp": self.clock.now(),
+                             "metadata": {"message_type": "text", "via": "websocket"}})
+
+    def _do_sendchat(self, bot: dict, command: dict) -> None:
+        if command["is_final"]:  # interim tokens stream; only the committed message stays in the chat
+            bot["chats"].append({"sender": bot["bot_name"], "message": command["text"], "timestamp": self.clock.now(),
+                                 "metadata": {"message_type": "text", "role": command["role"], "via": "websocket"}})
+
+    def _do_sendaudio(self, bot: dict, command: dict) -> None:
+        """The chunk plays after what is queued; kept (at the recording's 8 kHz) with when it plays, so
+        the recording's audio file carries it."""
+        pcm = base64.b64decode(command["audiochunk"])
+        queue = bot.setdefault("spoken", [])
+        begins = max([self.clock.now()] + [c["from"] + c["seconds"] for c in queue])
+        key = f"{self.folder(bot)}/spoken/{len(queue)}.pcm"
+        self.engine.links.put(key, _to_recording_rate(pcm), "application/octet-stream", f"{len(queue)}.pcm")
+        queue.append({"from": begins, "seconds": round(len(pcm) / 2 / RATE, 6), "key": key})
+
+    def render_audio(self, args: dict) -> bytes:
+        """The recording's WAV: the meeting's sound, with what the bot played over its microphone
+        (``sendaudio``) in place at its times. Same length and byte offsets as without it."""
+        bot = self.store.get(BOT, args["bot"])
+        seconds = self.recorded_seconds(bot)
+        out = bytearray(full_wav(seconds, self.media_seed(bot)))
+        for chunk in bot.get("spoken", []):
+            stored = self.store.get_blob(chunk["key"])
+            if stored is None:
+                continue
+            first = FULL_WAV_HEADER + 2 * round((chunk["from"] - bot["recording_from"]) * FULL_WAV_RATE)
+            played = stored[0][:2 * round(chunk["seconds"] * FULL_WAV_RATE)]
+            if first >= FULL_WAV_HEADER:
+                piece = played[:max(0, len(out) - first)]
+                out[first:first + len(piece)] = piece
+        return bytes(out)
+
+    def _do_interrupt(self, bot: dict, command: dict) -> None:
+        if bot["platform"] not in CLEARS_QUEUE:
+            return  # accepted, and nothing cleared (Zoom, Teams)
+        now = self.clock.now()
+        kept = []
+        for chunk in bot.get("spoken", []):
+            if chunk["from"] >= now:
+                continue  # not yet playing: cleared
+            kept.append({**chunk, "seconds": round(min(chunk["seconds"], now - chunk["from"]), 6)})
+        bot["spoken"] = kept
+
+    def _do_sendimg(self, bot: dict, command: dict) -> None:
+        bot["camera"] = {"image": "inline", "bytes": len(base64.b64decode(command["img"])), "since": self.clock.now()}
+
+    def _do_sendimg_url(self, bot: dict, command: dict) -> None:
+        bot["camera"] = {"image": command["img_url"], "since": self.clock.now()}
+
+
+def _problem(command: dict) -> str | None:
+    """What is wrong with a known command's fields, in the docs' terms; None when it is well formed."""
+    name = command["command"]
+    if name == "sendmsg":
+        message, msg = command.get("message"), command.get("msg")
+        if not isinstance(message, str) or not message or msg != message:
+            return "sendmsg needs message and msg, set to the same non-empty text."
+    elif name == "sendchat":
+        if command.get("role") not in ("assistant", "user") or not isinstance(command.get("text"), str) \
+                or not isinstance(command.get("is_final"), bool):
+            return "sendchat needs role (assistant or user), text and is_final (true or false)."
+    elif name == "sendaudio":
+        pcm = _base64(command.get("audiochunk"))
+        if pcm is None:
+            return "audiochunk must be base64-encoded raw PCM16 little-endian audio."
+        if not pcm or len(pcm) % 2:
+            return "audiochunk must hold whole 16-bit samples."
+        for field, wanted in (("sample_rate", RATE), ("encoding", "pcm16"), ("channels", 1), ("endianness", "little")):
+            if field in command and command[field] != wanted:
+                return f"sendaudio takes {field} {wanted!r} only (raw PCM16 LE at 48000 Hz mono)."
+    elif name == "interrupt":
+        if command.get("action") != "clear_audio_queue":
+            return "interrupt needs action clear_audio_queue."
+    elif name == "sendimg":
+        picture = _base64(command.get("img")) or b""
+        if not picture.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+            return "img must be a base64-encoded JPEG or PNG."
+    elif name == "sendimg_url":
+        url = command.get("img_url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            return "img_url must be a public http(s) URL of an image."
+    return None
+
+
+def _base64(value: object) -> bytes | None:
+    """The bytes of a base64 text; None when it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _to_recording_rate(pcm: bytes) -> bytes:
+    """48 kHz PCM16 down to the recording's 8 kHz (every sixth sample: the voice stays recognisable)."""
+    samples = array("h", pcm[: len(pcm) - len(pcm) % 2])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    kept = samples[:: RATE // FULL_WAV_RATE]
+    if sys.byteorder == "big":
+        kept.byteswap()
+    return kept.tobytes()
+
+
+def _error(command: str | None, message: str) -> str:
+    return json.dumps({"type": "error", "command": command, "message": message})
+
+
+def _frame(turns: list[tuple[float, float, int]], people: dict[int, dict], start: float, stop: float) -> bytes:
+    """One binary frame: whoever speaks at the buffer's start (NoSpeaker when nobody does), and the
+    buffer's sound."""
+    voice = next((who for begin, end, who in turns if begin <= start < end), None)
+    person = people.get(voice) if voice is not None else None
+    sid = (person["device_id"] if person else "").encode()
+    name = (person["name"] if person else NO_SPEAKER).encode()
+    pcm = speech_pcm(turns, start, stop, RATE)
+    return b"\x01" + struct.pack("<H", len(sid)) + sid + struct.pack("<H", len(name)) + name + pcm

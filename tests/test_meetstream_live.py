@@ -1,0 +1,149 @@
+"""MeetStream's live websockets against a real websocket server: the ``ready`` handshake, live audio
+in the documented binary frames (decoded as the vendor's Python pattern decodes them) attributed to
+the transcript's speakers, the control socket's commands acting on the meeting, malformed commands
+answered on the socket, and both sockets closed with 1000 when the bot leaves."""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import struct
+import time
+import wave
+
+import pytest
+import requests
+
+
+JOINING, RECORDING_STARTS = 5, 2
+MEET = "https://meet.google.com/abc-defg-hij"
+ZOOM = "https://zoom.us/j/123456789"
+
+
+def decode(frame: bytes) -> tuple[str, str, bytes]:
+    """The docs' decoder: [0x01][u16 LE sid length][sid][u16 LE name length][name][PCM16 LE 48 kHz]."""
+    assert frame[0] == 0x01
+    sid_len = int.from_bytes(frame[1:3], "little")
+    speaker_id = frame[3:3 + sid_len].decode()
+    offset = 3 + sid_len
+    name_len = int.from_bytes(frame[offset:offset + 2], "little")
+    name = frame[offset + 2:offset + 2 + name_len].decode()
+    return speaker_id, name, frame[offset + 2 + name_len:]
+
+
+def wait_for(condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_live_audio_frames_are_the_meetings_speech_by_speaker(ms, ws):
+    receiver = ws()
+    bot = ms.create(meeting_link=MEET, live_audio_required={"websocket_url": receiver.url("/live?k=1")},
+                    recording_config={"transcript": {"provider": {"deepgram": {"model": "nova-3"}}}},
+                    video_required=False)
+    ms.emulator.advance(JOINING + RECORDING_STARTS + 30)
+    wait_for(lambda: sum(len(decode(f)[2]) for f in receiver.binary()) >= 30 * 48000 * 2)
+    ready = receiver.events()[0]
+    assert ready == {"type": "ready", "bot_id": bot["bot_id"], "message": "Ready to receive messages"}
+    assert receiver.paths == ["/live?k=1"]
+    frames = [decode(f) for f in receiver.binary()]
+    assert sum(len(pcm) for _, _, pcm in frames) == 30 * 48000 * 2  # exactly the 30 s the clock moved
+    ms.emulator.advance(1300)  # the call ends, the transcript is made
+    wait_for(lambda: receiver.closes)
+    assert receiver.closes == [1000]
+    transcript = ms.get(f"/transcript/{bot['transcript_id']}/get_transcript").json()
+    people = {p["displayName"]: p["deviceId"] for p in ms.get(f"/bots/{bot['bot_id']}/get_participants").json()}
+    frames = [decode(f) for f in receiver.binary()]
+    for index, (speaker_id, name, pcm) in enumerate(frames[:300]):
+        at = index * 0.1
+        speaking = next((s["speaker"] for s in transcript if s["start_time"] <= at < s["end_time"]), None)
+        assert name == (speaking or "NoSpeaker")
+        assert speaker_id == (people[speaking] if speaking else "")
+        loud = max(abs(v) for v in struct.unpack(f"<{len(pcm) // 2}h", pcm)) > 3000
+        turn_starts_inside = any(at < s["start_time"] < at + 0.1 for s in transcript)
+        assert loud == (speaking is not None) or turn_starts_inside  # sound exactly while someone speaks
+
+
+def test_the_control_socket_takes_the_documented_commands(ms, ws):
+    receiver = ws()
+    bot = ms.create(meeting_link=MEET, socket_connection_url={"websocket_url": receiver.url("/control")},
+                    video_required=False)
+    ms.emulator.advance(JOINING)
+    wait_for(lambda: receiver.events())
+    assert receiver.events()[0]["type"] == "ready"
+    bot_id = bot["bot_id"]
+    receiver.send_on_open(json.dumps({"command": "sendmsg", "bot_id": bot_id, "message": "Hello!", "msg": "Hello!"}))
+    for text, final in (("Here", False), ("Here is my", False), ("Here is my answer", True)):
+        receiver.send_on_open(json.dumps({"command": "sendchat", "bot_id": bot_id, "role": "assistant",
+                                          "text": text, "is_final": final}))
+    wait_for(lambda: len([c for c in ms.get(f"/bots/{bot_id}/get_chats").json()["chats"]
+                          if c["sender"] == "Notetaker"]) == 2)
+    mine = [c["message"] for c in ms.get(f"/bots/{bot_id}/get_chats").json()["chats"] if c["sender"] == "Notetaker"]
+    assert mine == ["Hello!", "Here is my answer"]  # interim sendchat tokens do not stay in the chat
+
+
+@pytest.mark.parametrize("command, complaint", [
+    ("not json", "not JSON"),
+    ({"command": "dance"}, "Unknown command"),
+    ({"command": "sendmsg", "message": "hi"}, "message and msg"),
+    ({"command": "sendchat", "role": "robot", "text": "x", "is_final": True}, "role"),
+    ({"command": "sendaudio", "audiochunk": "%%%"}, "base64"),
+    ({"command": "sendaudio", "audiochunk": base64.b64encode(b"\0\0").decode(), "sample_rate": 16000}, "48000"),
+    ({"command": "interrupt", "action": "stop"}, "clear_audio_queue"),
+    ({"command": "sendimg", "img": base64.b64encode(b"GIF89a").decode()}, "JPEG or PNG"),
+    ({"command": "sendimg_url", "img_url": "ftp://x/y.png"}, "http(s)"),
+    ({"command": "sendmsg", "bot_id": "someone-else", "message": "hi", "msg": "hi"}, "is not this bot"),
+])
+def test_a_malformed_command_is_answered_on_the_socket_and_changes_nothing(ms, ws, command, complaint):
+    receiver = ws()
+    bot = ms.create(meeting_link=MEET, socket_connection_url=receiver.url("/control"), video_required=False)
+    ms.emulator.advance(JOINING)
+    wait_for(lambda: receiver.events())
+    before = ms.get(f"/bots/{bot['bot_id']}/get_chats").json()
+    receiver.send_on_open(command if isinstance(command, str) else json.dumps(command))
+    wait_for(lambda: any(m.get("type") == "error" for m in receiver.events()))
+    error = next(m for m in receiver.events() if m.get("type") == "error")
+    assert complaint in error["message"]
+    assert ms.get(f"/bots/{bot['bot_id']}/get_chats").json() == before
+
+
+def pcm_tone(seconds: float, value: int = 12000) -> bytes:
+    """A square-ish wave at 48 kHz, easy to find again at 8 kHz."""
+    samples = [value if (i // 24) % 2 else -value for i in range(int(seconds * 48000))]
+    return struct.pack(f"<{len(samples)}h", *samples)
+
+
+def test_sendaudio_is_heard_in_the_recording_and_interrupt_clears_the_queue_on_meet(ms, ws):
+    receiver = ws()
+    bot = ms.create(meeting_link=MEET, socket_connection_url=receiver.url("/control"), video_required=False,
+                    recording_config={"transcript": {"provider": {"deepgram": {"model": "nova-3"}}}})
+    ms.emulator.advance(JOINING + RECORDING_STARTS + 10)  # recording for 10 s
+    wait_for(lambda: receiver.events())
+    chunk = {"command": "sendaudio", "bot_id": bot["bot_id"], "audiochunk": base64.b64encode(pcm_tone(2)).decode(),
+             "sample_rate": 48000, "encoding": "pcm16", "channels": 1, "endianness": "little"}
+    receiver.send_on_open(json.dumps(chunk))
+    receiver.send_on_open(json.dumps(chunk))  # queued behind the first: plays 12-14 s into the recording
+    time.sleep(0.5)
+    ms.emulator.advance(1)
+    receiver.send_on_open(json.dumps({"command": "interrupt", "bot_id": bot["bot_id"], "action": "clear_audio_queue"}))
+    time.sleep(0.5)
+    ms.emulator.advance(1300)
+    audio = requests.get(ms.get(f"/bots/{bot['bot_id']}/get_audio").json()["audio_url"]).content
+    with wave.open(io.BytesIO(audio)) as w:
+        rate = w.getframerate()
+        samples = struct.unpack(f"<{w.getnframes()}h", w.readframes(w.getnframes()))
+    played = [abs(v) == 12000 for v in samples[10 * rate: 13 * rate]]
+    assert all(played[: rate]) and not any(played[rate + 10:])  # 10-11 s: the first chunk, cut by the interrupt at 11 s
+
+
+def test_the_control_socket_closes_with_1000_when_the_bot_leaves(ms, ws):
+    receiver = ws()
+    bot = ms.create(meeting_link=ZOOM, socket_connection_url=receiver.url("/control"), video_required=False)
+    ms.emulator.advance(JOINING)
+    wait_for(lambda: receiver.events())
+    ms.get(f"/bots/{bot['bot_id']}/remove_bot")
+    ms.emulator.advance(5)
+    wait_for(lambda: receiver.closes)
+    assert receiver.closes == [1000]
