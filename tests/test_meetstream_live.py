@@ -147,3 +147,49 @@ def test_the_control_socket_closes_with_1000_when_the_bot_leaves(ms, ws):
     ms.emulator.advance(5)
     wait_for(lambda: receiver.closes)
     assert receiver.closes == [1000]
+
+
+needs_ffprobe = pytest.mark.skipif(__import__("shutil").which("ffprobe") is None, reason="needs ffprobe (ffmpeg)")
+
+
+@needs_ffprobe
+def test_live_video_is_fmp4_that_ffprobe_reads_with_pings_and_an_end(ms, ws, tmp_path):
+    import subprocess
+
+    receiver = ws()
+    bot = ms.create(meeting_link=MEET, live_video_required={"websocket_url": receiver.url("/video")},
+                    video_required=False)
+    ms.emulator.advance(JOINING + RECORDING_STARTS + 12)
+    wait_for(lambda: [m for m in receiver.events() if m["type"] == "video_latency_ping"])
+    start = receiver.events()[0]
+    assert start == {"type": "video_stream_start", "bot_id": bot["bot_id"], "codec": "h264", "audio_codec": "aac",
+                     "container": "fmp4", "width": 640, "height": 360, "framerate": 15,
+                     "audio_sample_rate": 44100, "audio_bitrate": "128k"}
+    ping = next(m for m in receiver.events() if m["type"] == "video_latency_ping")
+    receiver.send_on_open(json.dumps({"type": "video_latency_pong", "seq": ping["seq"], "sent_at_ms": ping["sent_at_ms"],
+                                      "server_received_at_ms": int(time.time() * 1000), "bot_id": bot["bot_id"]}))
+    receiver.send_on_open("not a pong")
+    wait_for(lambda: any(m["type"] == "error" for m in receiver.events()))  # only a malformed message is answered
+    assert [m["type"] for m in receiver.events()].count("error") == 1
+    ms.get(f"/bots/{bot['bot_id']}/remove_bot")
+    ms.emulator.advance(5)
+    wait_for(lambda: receiver.closes)
+    assert receiver.closes == [1000]
+    end = receiver.events()[-1]
+    # removed 12 s into the recording, the bot takes 2 s to leave
+    assert end["type"] == "video_stream_end" and end["duration_seconds"] == pytest.approx(14, abs=0.01)
+    (tmp_path / "live.mp4").write_bytes(b"".join(receiver.binary()))
+    probed = json.loads(subprocess.run(["ffprobe", "-v", "error", "-show_entries",
+                                        "stream=codec_name,width,height,sample_rate:format=duration", "-of", "json",
+                                        str(tmp_path / "live.mp4")], capture_output=True, text=True, check=True).stdout)
+    assert sorted(s["codec_name"] for s in probed["streams"]) == ["aac", "h264"]
+    assert float(probed["format"]["duration"]) == pytest.approx(14, abs=0.2)
+    assert len([m for m in receiver.events() if m["type"] == "video_latency_ping"]) == 2  # at 5 s and 10 s
+
+
+def test_live_video_is_not_streamed_on_zoom(ms, ws):
+    receiver = ws()
+    ms.create(meeting_link=ZOOM, live_video_required={"websocket_url": receiver.url("/video")}, video_required=False)
+    ms.emulator.advance(JOINING + RECORDING_STARTS + 5)
+    time.sleep(0.3)
+    assert receiver.paths == []  # "Supported on Google Meet and Microsoft Teams only — NOT Zoom"

@@ -63,7 +63,9 @@ class Feed:
     due: Callable[[float, float, bool], Iterable[tuple[float, str | bytes]]]
     reconnect: Reconnect
     on_failed: Callable[[float, str], None]  # (emulator time, why), called in a thread of its own
-    greeting: str | None = None  # sent first on every connection (a handshake)
+    # sent first on every connection (a handshake); a callable is given the emulator time the
+    # connection starts from, and may start per-connection state (an encoder)
+    greeting: str | Callable[[float], str | bytes] | None = None
     on_message: Callable[[str | bytes], str | None] | None = None  # what the receiver sends; a reply goes back
     end: float | None = None  # set by finish(): the stream sends up to here, then closes
     paused: list[list[float | None]] = field(default_factory=list)  # [from, until] stretches not sent
@@ -265,9 +267,10 @@ class Streams:
         reader = asyncio.get_running_loop().create_task(self._read(feed, socket, session))
         try:
             if feed.greeting is not None:
-                await socket.send(feed.greeting)
+                greeting = feed.greeting(feed.sent) if callable(feed.greeting) else feed.greeting
+                await socket.send(greeting)
                 session.sent_messages += 1
-                session.sent_bytes += len(feed.greeting)
+                session.sent_bytes += len(greeting)
             while True:
                 if cut is not None and feed.sent >= cut:
                     socket.transport.abort()  # no close frame: the line went dead
@@ -275,8 +278,9 @@ class Streams:
                 horizon = min(self._horizon(feed), cut if cut is not None else math.inf)
                 if feed.sent < horizon:
                     stop = min(horizon, feed.sent + STEP)
-                    for _, message in heapq.merge(self._unpaused(feed, feed.sent, stop), self._events(feed, stop),
-                                                  key=lambda item: item[0]):
+                    # made in a thread (media is encoded here), a second of it at a time, then sent
+                    batch = await asyncio.to_thread(self._batch, feed, feed.sent, stop)
+                    for message in batch:
                         await socket.send(message)
                         session.sent_messages += 1
                         session.sent_bytes += len(message)
@@ -294,6 +298,11 @@ class Streams:
                     raise Hangup(f"the receiver closed the connection ({socket.close_code})", socket.close_code)
         finally:
             reader.cancel()
+
+    def _batch(self, feed: Feed, start: float, stop: float) -> list[str | bytes]:
+        """The messages of [start, stop): the feed's media and the pushed events, in time order."""
+        merged = heapq.merge(self._unpaused(feed, start, stop), self._events(feed, stop), key=lambda item: item[0])
+        return [message for _, message in merged if message]
 
     def _events(self, feed: Feed, stop: float) -> list[tuple[float, str | bytes]]:
         """The pushed events before ``stop``, taken off the queue (under the lock, never across a send)."""

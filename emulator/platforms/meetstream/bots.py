@@ -187,6 +187,7 @@ class Bots:
         self._save(bot)
         self._lifecycle(bot, "bot.recording", "Recording", "Bot started recording")
         self._open_live_audio(bot)
+        self._open_live_video(bot)
         self.after(bot["leave"]["in_call_recording_timeout"], "recording_timeout", {"bot": bot["bot_id"]})
         if bot["live_url"]:
             for i, segment in enumerate(self.segments(bot, self.setting("meeting_seconds"))):

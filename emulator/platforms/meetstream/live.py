@@ -9,6 +9,8 @@
 - ``live_audio_required``: when the bot starts recording, it connects, says ``ready``, then streams
   binary frames ``[0x01][u16 LE][speaker_id][u16 LE][speaker_name][PCM16 LE 48 kHz mono]`` in
   100 ms buffers: the meeting's speech, attributed to whoever speaks (``NoSpeaker`` between turns).
+- ``live_video_required`` (Google Meet and Teams): ``video_stream_start``, fMP4 chunks
+  (core/live_media.py), ``video_latency_ping`` every 5 s, ``video_stream_end`` before the close.
 
 Both close with 1000 when the bot leaves. A part of ``MeetStream`` (models.py). No HTTP here."""
 from __future__ import annotations
@@ -21,6 +23,8 @@ import sys
 from array import array
 from typing import Iterator
 
+from ...core.clock import transport_now
+from ...core.live_media import AUDIO_BITRATE, AUDIO_RATE, FPS, SIZE, Fmp4Encoder
 from ...core.media import FULL_WAV_HEADER, FULL_WAV_RATE, full_wav, speech_pcm
 from ...core.streams import Feed, Reconnect, buffers
 from .constants import BOT, NAME
@@ -31,6 +35,8 @@ NO_SPEAKER = "NoSpeaker"
 READY = "Ready to receive messages"
 RECONNECT = Reconnect(every=3.0, retries=30)  # not documented for MeetStream: Recall's policy
 CLEARS_QUEUE = {"google_meet"}  # "Google Meet only fully clears the queue"
+VIDEO_PLATFORMS = {"google_meet", "teams"}  # "Supported on Google Meet and Microsoft Teams only — NOT Zoom"
+PING_SECONDS = 5.0  # "periodic": our choice of period
 COMMANDS = ("sendmsg", "sendchat", "sendaudio", "interrupt", "sendimg", "sendimg_url")
 
 
@@ -71,8 +77,41 @@ class LiveStreams:
         self.engine.streams.open(Feed(f"{bot['bot_id']}:audio", NAME, url, origin, due, RECONNECT,
                                       lambda at, why: None, greeting=_ready(bot["bot_id"])))
 
+    def _open_live_video(self, bot: dict) -> None:
+        """fMP4 (H.264 and AAC) over the websocket, on Google Meet and Teams only, as documented: the
+        start message, the chunks, a latency ping every few seconds, and the end message before it closes."""
+        url = (bot["request"].get("live_video_required") or {}).get("websocket_url")
+        if not url or bot["platform"] not in VIDEO_PLATFORMS:
+            return
+        origin, bot_id = bot["recording_from"], bot["bot_id"]
+        voices = {p["name"]: self.engine.config.seed + 1 + i for i, p in enumerate(bot["participants"])}
+        turns = [(origin + s["start_time"], origin + s["end_time"], voices.get(s["speaker"], 0))
+                 for s in self.segments(bot, self.setting("meeting_seconds"))]
+        state: dict = {}
+
+        def start(at: float) -> str:  # each connection is one fMP4 stream of its own, from where it starts
+            state.update(encoder=Fmp4Encoder(at, turns), began=at, seq=0)
+            return json.dumps({"type": "video_stream_start", "bot_id": bot_id, "codec": "h264", "audio_codec": "aac",
+                               "container": "fmp4", "width": SIZE[0], "height": SIZE[1], "framerate": FPS,
+                               "audio_sample_rate": AUDIO_RATE, "audio_bitrate": f"{AUDIO_BITRATE // 1000}k"})
+
+        def due(begin: float, stop: float, final: bool) -> Iterator[tuple[float, str | bytes]]:
+            for _, at in buffers(origin, PING_SECONDS, begin, stop, False):  # a ping as each period ends
+                state["seq"] += 1
+                yield at, json.dumps({"type": "video_latency_ping", "bot_id": bot_id, "seq": state["seq"],
+                                         "sent_at_ms": int(transport_now() * 1000)})
+            if final:
+                yield stop, state["encoder"].finish(stop)
+                yield stop, json.dumps({"type": "video_stream_end", "bot_id": bot_id,
+                                        "duration_seconds": round(stop - state["began"], 3)})
+            else:
+                yield stop, state["encoder"].until(stop)
+
+        self.engine.streams.open(Feed(f"{bot_id}:video", NAME, url, origin, due, RECONNECT, lambda at, why: None,
+                                      greeting=start, on_message=_pong))
+
     def _close_live(self, bot: dict) -> None:
-        for kind in ("control", "audio"):
+        for kind in ("control", "audio", "video"):
             self.engine.streams.finish(f"{bot['bot_id']}:{kind}", self.clock.now())
 
     def _pause_live(self, bot: dict, paused: bool) -> None:
@@ -188,6 +227,18 @@ def _problem(command: dict) -> str | None:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             return "img_url must be a public http(s) URL of an image."
     return None
+
+
+def _pong(message: str | bytes) -> str | None:
+    """What the receiver sends on the video socket: ``video_latency_pong`` echoing a ping."""
+    try:
+        pong = json.loads(message)
+    except (ValueError, UnicodeDecodeError):
+        pong = None
+    if isinstance(pong, dict) and pong.get("type") == "video_latency_pong" and isinstance(pong.get("seq"), int):
+        return None
+    return _error(None, "The video socket takes video_latency_pong messages only ({type, seq, sent_at_ms, "
+                        "server_received_at_ms, bot_id}).")
 
 
 def _base64(value: object) -> bytes | None:
