@@ -282,3 +282,24 @@ def test_the_dashboard_lists_live_streams_and_their_connections(recall, ws, emul
     section = text.split('<section id="streams"')[1].split("</section>")[0]
     assert f'data-stream="{key}"' in section and "/dash" in section and ">yes<" in section
     assert emulator.streams("recall")["live"][0]["key"] == key
+
+
+def test_the_mixed_audio_file_is_the_speech_of_the_speaker_timeline(recall):
+    """The downloadable raw audio (16 kHz S16LE, its first 30 s) carries the same speech as the live
+    stream: loud during the speaker timeline's turns, silent between them."""
+    bot = recall.create(recording_config={"audio_mixed_raw": {}})
+    recall.emulator.advance(5 + 600 + 2 + 60 + 5)
+    recording = recall.get(f"/recording/{recall.bot(bot['id'])['recordings'][0]['id']}/").json()
+    shortcuts = recording["media_shortcuts"]
+    pcm = __import__("requests").get(shortcuts["audio_mixed"]["data"]["download_url"]).content
+    timeline = __import__("requests").get(
+        shortcuts["participant_events"]["data"]["speaker_timeline_download_url"]).json()
+    samples = struct.unpack(f"<{len(pcm) // 2}h", pcm)
+    assert len(samples) == 30 * RATE
+    turns = [(t["start_timestamp"]["relative"], t["end_timestamp"]["relative"]) for t in timeline]
+    for start, end in turns:
+        if end < 29.5:
+            assert max(abs(v) for v in samples[int((start + 0.05) * RATE): int((end - 0.05) * RATE)]) > 5000
+    for (_, end), (start, _) in zip(turns, turns[1:]):
+        if start < 29.5 and start - end > 0.05:
+            assert max(abs(v) for v in samples[int((end + 0.01) * RATE): int((start - 0.01) * RATE)]) == 0

@@ -133,18 +133,23 @@ def mp4(duration: float, seed: int = 0) -> bytes:
 
 def mp3(duration: float, seed: int = 0, rate: int = 16000) -> bytes:
     """A mono MP3 of the meeting's sound (capped length), encoded with LAME."""
-    import lameenc
-
     seconds = media_seconds(duration)
     pcm = array("h", (int(v * 32767) for v in _tone(seconds, rate, seed)))
     if sys.byteorder == "big":
         pcm.byteswap()
+    return encode_mp3(pcm.tobytes(), rate)
+
+
+def encode_mp3(pcm: bytes, rate: int) -> bytes:
+    """Mono 16-bit little-endian PCM as an MP3 (LAME, 32 kbit/s)."""
+    import lameenc
+
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(32)
     encoder.set_in_sample_rate(rate)
     encoder.set_channels(1)
     encoder.set_quality(7)
-    return bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
+    return bytes(encoder.encode(pcm) + encoder.flush())
 
 
 def raw_pcm(duration: float, seed: int = 0, rate: int = 16000) -> bytes:

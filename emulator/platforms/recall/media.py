@@ -10,6 +10,7 @@ from ...core.clock import iso
 from ...core.content import Room, speech
 from ...core.errors import Conflict, Invalid
 from ...core.ids import stable_int
+from ...core.media import CONTENT_TYPES, encode_mp3, media_seconds, speech_pcm
 from ...core.tenancy import visible
 from ...core.model import due
 from . import files
@@ -18,6 +19,8 @@ from .constants import ARTIFACT, BOT, ENDED, LINK_LIFETIME, MAX_TRANSCRIPTS, NAM
 
 FAILURE_MESSAGES = {"internal_error": "Internal server error occurred during recording",
                     "bot_errored": "The bot ran into an unexpected error while recording"}
+
+AUDIO_RATE = 16000  # Recall's raw audio: 16 kHz mono S16LE
 
 
 class Media:
@@ -46,9 +49,11 @@ class Media:
         folder = f"{NAME}/{recording['id']}/{kind}/{artifact['id']}"
         if kind == "video_mixed":
             self._put_media(artifact, "video.mp4", f"{folder}/video.mp4", "mp4", duration, seed)
-        elif kind == "audio_mixed":
+        elif kind == "audio_mixed":  # the call's speech, at the speaker timeline's turns (made when downloaded)
             name = f"audio.{artifact['format']}"
-            self._put_media(artifact, name, f"{folder}/{name}", artifact["format"], duration, seed)
+            self.engine.links.put_rendered(f"{folder}/{name}", f"{NAME}.audio", {"artifact": artifact["id"]},
+                                           CONTENT_TYPES[artifact["format"]], name)
+            artifact["keys"][name] = f"{folder}/{name}"
         elif kind == "participant_events":
             for name in ("participant_events.json", "speaker_timeline.json", "participants.json"):
                 self._put_file(artifact, name, f"{folder}/{name}")
@@ -95,6 +100,20 @@ class Media:
             return _json(files.transcript(said, people))
         part = artifact["provider_part"]
         return _json(files.provider_data(part["id"], part["created"], provider, said))
+
+    def render_audio(self, args: dict) -> bytes:
+        """The mixed audio file: each speaker's voice during exactly the turns of the recording's
+        speaker timeline (the same speech the live audio streams), silence between; capped in
+        length like every media file, raw 16 kHz S16LE or MP3."""
+        artifact = self.store.get(ARTIFACT, args["artifact"])
+        recording = self.store.get(RECORDING, artifact["recording_id"])
+        bot = self.store.get(BOT, recording["bot_id"])
+        origin = recording["started_at"]
+        duration = max(1.0, (recording["completed_at"] or origin) - origin)
+        seed = self.engine.config.seed
+        turns = [(origin + s.start, origin + s.end, seed + s.speaker["id"]) for s in self.segments(bot, duration)]
+        pcm = speech_pcm(turns, origin, origin + media_seconds(duration), AUDIO_RATE)
+        return encode_mp3(pcm, AUDIO_RATE) if artifact["format"] == "mp3" else pcm
 
     def _all_participant_events(self, bot: dict, recording: dict) -> list[dict]:
         """Joins and leaves as they happened, with the speech, webcams, screenshare and chat of the

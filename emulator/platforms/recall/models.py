@@ -65,6 +65,7 @@ class Recall(Bots, Recording, InCall, Realtime, RealtimeStreams, Media, Calendar
         engine.webhooks.register_policy(NAME, SVIX_POLICY)
         engine.webhooks.register_policy(f"{NAME}.realtime", REALTIME_POLICY)
         engine.links.register_renderer(f"{NAME}.file", self.render_file)
+        engine.links.register_renderer(f"{NAME}.audio", self.render_audio)
 
     def _uuid(self, kind: str) -> str:
         return self.engine.ids.uuid(f"{NAME}.{kind}")
