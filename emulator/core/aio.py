@@ -4,7 +4,6 @@ receiver holds only its own task and no request thread waits on the network."""
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import threading
 from typing import Any, Callable, Coroutine
 
@@ -38,14 +37,6 @@ class BackgroundLoop:
                 started.wait()
                 self._loop = loop
             return self._loop
-
-    @property
-    def running(self) -> asyncio.AbstractEventLoop | None:
-        return self._loop
-
-    def submit(self, work: Coroutine) -> concurrent.futures.Future:
-        """Run ``work`` on the loop (from any thread)."""
-        return asyncio.run_coroutine_threadsafe(work, self.get())
 
     def call(self, fn: Callable[..., Any], *args: Any) -> None:
         """Call ``fn`` in the loop's thread soon (from any thread); nothing if the loop never started."""
