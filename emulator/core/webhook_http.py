@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from .aio import BackgroundLoop
 from .clock import transport_now
+from .resolver import Resolver
 from .webhook_policy import RetryPolicy
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Poster:
         self._background = background or BackgroundLoop("webhook-loop")
         self._background.on_start(self._make_client)
         self._client: httpx.AsyncClient | None = None
+        self._resolver = Resolver()
 
     def _make_client(self) -> None:
         import httpx  # here, not at import: it is slow to import and serve starts fast
@@ -62,8 +64,7 @@ class Poster:
                                  "may not drive; an inbox (/_emulator/inbox/NAME) is a valid target", duration_ms=0.0)
             return attempt
         started = time.monotonic()
-        request = asyncio.ensure_future(self._client.post(delivery["url"], content=delivery["body"].encode(),
-                                                          headers=headers))
+        request = asyncio.ensure_future(self._send(delivery, headers))
         self._posts[request] = token
         try:
             async with asyncio.timeout(policy.timeout):
@@ -85,6 +86,14 @@ class Poster:
             self._cut.pop(request, None)
         attempt["duration_ms"] = round((time.monotonic() - started) * 1000, 1)
         return attempt
+
+    async def _send(self, delivery: dict, headers: dict) -> "httpx.Response":
+        import httpx
+
+        failure = await self._resolver.failure(delivery["url"])
+        if failure is not None:
+            raise httpx.ConnectError(failure)
+        return await self._client.post(delivery["url"], content=delivery["body"].encode(), headers=headers)
 
     def cut_off(self, reason: str, only: set[int] | None = None) -> None:
         """End the HTTP requests under way now (``only``: those of the attempts with these tokens);
