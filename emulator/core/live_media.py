@@ -1,6 +1,6 @@
 """A meeting's live picture and sound, encoded while it streams: H.264 video and AAC audio (PyAV's
-libx264 and aac) in fragmented MP4, a fragment at each keyframe, for a vendor that streams video
-over a websocket. The picture is a plain frame in the colour of whoever speaks (grey when nobody
+libx264 and aac) in fragmented MP4 (a fragment at each keyframe, for a vendor that streams video
+over a websocket) or in FLV (for RTMP). The picture is a plain frame in the colour of whoever speaks (grey when nobody
 does); the sound is their speech (``media.speech_pcm``). Nothing is kept but the encoder's state."""
 from __future__ import annotations
 
@@ -17,18 +17,22 @@ KEYFRAME_SECONDS = 1  # a fragment a second: a receiver can start playing one se
 AAC_FRAME = 1024  # samples per AAC frame
 
 
-class Fmp4Encoder:
-    """One continuous fMP4 stream from ``origin`` (emulator time): ``until(t)`` encodes everything up
-    to ``t`` and returns the bytes written since the last call (the init segment first)."""
+CONTAINERS = {"fmp4": ("mp4", {"movflags": "frag_keyframe+empty_moov+default_base_moof"}), "flv": ("flv", {})}
 
-    def __init__(self, origin: float, turns: list[tuple[float, float, int]]) -> None:
+
+class LiveEncoder:
+    """One continuous stream from ``origin`` (emulator time) in ``container`` (fmp4 or flv):
+    ``until(t)`` encodes everything up to ``t`` and returns the bytes written since the last call
+    (the header first)."""
+
+    def __init__(self, origin: float, turns: list[tuple[float, float, int]], container: str = "fmp4") -> None:
         import av  # here, not at import: serve starts fast
 
         self._av = av
         self._origin, self._turns = origin, turns
         self._out = _Sink()
-        self._container = av.open(self._out, mode="w", format="mp4",
-                                  options={"movflags": "frag_keyframe+empty_moov+default_base_moof"})
+        muxer, options = CONTAINERS[container]
+        self._container = av.open(self._out, mode="w", format=muxer, options=options)
         video = self._container.add_stream("libx264", rate=FPS, options={
             "preset": "ultrafast", "tune": "zerolatency", "g": str(FPS * KEYFRAME_SECONDS),
             "keyint_min": str(FPS * KEYFRAME_SECONDS), "sc_threshold": "0"})

@@ -1,5 +1,5 @@
-"""Live streams: the websocket sessions a platform opens *to* an integrator's server, as a vendor's
-bot does, paced by the emulator's clock.
+"""Live streams: the websocket sessions (or RTMP publications, core/rtmp.py) a platform opens *to* an
+integrator's server, as a vendor's bot does, paced by the emulator's clock.
 
 A platform opens a stream with a ``Feed``: what falls due in any stretch of emulator time (media
 chunks, events), computed when asked, so a long meeting is never held in memory. Each stream is
@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .aio import BackgroundLoop
 from .clock import iso
+from .rtmp import RTMP_SCHEMES, publish
 
 if TYPE_CHECKING:
     from .clock import Clock
@@ -235,8 +236,9 @@ class Streams:
                 try:
                     if rule is not None and rule["action"] == "refuse":
                         raise ConnectionRefusedError(f"refused by fault rule {rule['id']}")
-                    async with websockets.connect(feed.url, open_timeout=10, max_size=None, ping_interval=None,
-                                                  compression=None) as socket:
+                    opened = publish(feed.url) if feed.url.startswith(RTMP_SCHEMES) else websockets.connect(
+                        feed.url, open_timeout=10, max_size=None, ping_interval=None, compression=None)
+                    async with opened as socket:
                         failed_at, retries = None, 0
                         cut = feed.sent + rule.get("after_seconds", 0) if rule and rule["action"] == "drop" else None
                         await self._send(feed, socket, session, cut, rule["id"] if rule else None)
@@ -295,7 +297,8 @@ class Streams:
                 await asyncio.wait({waiting, reader}, return_when=asyncio.FIRST_COMPLETED)
                 if reader.done():
                     waiting.cancel()
-                    raise Hangup(f"the receiver closed the connection ({socket.close_code})", socket.close_code)
+                    raise Hangup(session.error or f"the receiver closed the connection ({socket.close_code})",
+                                 socket.close_code)
         finally:
             reader.cancel()
 
@@ -339,6 +342,8 @@ class Streams:
                         await socket.send(reply)
                         session.sent_messages += 1
                         session.sent_bytes += len(reply)
+        except ConnectionError as exc:  # the other side is gone, and says why (an RTMP publisher)
+            session.error = str(exc)
         except Exception:  # the sender notices a broken socket itself
             return
 

@@ -24,7 +24,7 @@ from array import array
 from typing import Iterator
 
 from ...core.clock import transport_now
-from ...core.live_media import AUDIO_BITRATE, AUDIO_RATE, FPS, SIZE, Fmp4Encoder
+from ...core.live_media import AUDIO_BITRATE, AUDIO_RATE, FPS, SIZE, LiveEncoder
 from ...core.media import FULL_WAV_HEADER, FULL_WAV_RATE, full_wav, speech_pcm
 from ...core.streams import Feed, Reconnect, buffers
 from .constants import BOT, NAME
@@ -90,7 +90,7 @@ class LiveStreams:
         state: dict = {}
 
         def start(at: float) -> str:  # each connection is one fMP4 stream of its own, from where it starts
-            state.update(encoder=Fmp4Encoder(at, turns), began=at, seq=0)
+            state.update(encoder=LiveEncoder(at, turns), began=at, seq=0)
             return json.dumps({"type": "video_stream_start", "bot_id": bot_id, "codec": "h264", "audio_codec": "aac",
                                "container": "fmp4", "width": SIZE[0], "height": SIZE[1], "framerate": FPS,
                                "audio_sample_rate": AUDIO_RATE, "audio_bitrate": f"{AUDIO_BITRATE // 1000}k"})

@@ -37,7 +37,7 @@ class Realtime:
         for endpoint_id in recording["realtime_endpoints"]:
             endpoint = self.store.get(REALTIME, endpoint_id)
             if endpoint is not None and endpoint["status"]["code"] == "running":
-                if endpoint["type"] == "websocket":
+                if endpoint["type"] in ("websocket", "rtmp"):
                     self._end_stream(endpoint)  # it sends what is left up to now, then closes (1000)
                 self._endpoint_status(endpoint, recording, code)
 
@@ -48,6 +48,8 @@ class Realtime:
             endpoint = self.store.get(REALTIME, endpoint_id)
             if endpoint is not None and endpoint["type"] == "websocket":
                 self._open_stream(bot, recording, endpoint)
+            elif endpoint is not None and endpoint["type"] == "rtmp" and "video_mixed_flv.data" in endpoint["events"]:
+                self._open_rtmp(bot, recording, endpoint)
 
     def _endpoint_status(self, endpoint: dict, recording: dict, code: str, sub_code: str | None = None,
                          error: dict | None = None) -> None:

@@ -17,6 +17,7 @@ import math
 from functools import lru_cache
 from typing import Iterator
 
+from ...core.live_media import LiveEncoder
 from ...core.media import png, speech_pcm
 from ...core.streams import Feed, Reconnect, buffers
 from . import files
@@ -76,6 +77,27 @@ class RealtimeStreams:
         self.engine.streams.open(Feed(endpoint["id"], NAME, endpoint["url"], origin, due, RECONNECT,
                                       lambda at, why, e=endpoint["id"]: self._stream_failed(e, at, why)))
 
+    def _open_rtmp(self, bot: dict, recording: dict, endpoint: dict) -> None:
+        """``video_mixed_flv.data``: the call's mixed picture and sound as FLV (H.264 and AAC),
+        published to the endpoint's RTMP URL through ffmpeg, paced by the clock like every stream."""
+        origin = recording["started_at"]
+        seed = self.engine.config.seed
+        turns = [(origin + s.start, origin + s.end, seed + s.speaker["id"])
+                 for s in self.segments(bot, self.setting("meeting_seconds"))]
+        state: dict = {}
+
+        def start(at: float) -> bytes:  # each connection publishes a stream of its own from where it starts
+            state["encoder"] = LiveEncoder(at, turns, container="flv")
+            return b""
+
+        def due(begin: float, stop: float, final: bool) -> Iterator[tuple[float, bytes]]:
+            encoder = state["encoder"]
+            yield stop, encoder.finish(stop) if final else encoder.until(stop)
+
+        self.engine.streams.open(Feed(endpoint["id"], NAME, endpoint["url"], origin, due, RECONNECT,
+                                      lambda at, why, e=endpoint["id"]: self._stream_failed(e, at, why),
+                                      greeting=start))
+
     def _envelope_parts(self, bot: dict, recording: dict, endpoint: dict) -> dict:
         """The ids and metadata every message names: the endpoint, the recording, the bot and the
         artifact the media belongs to."""
@@ -104,7 +126,7 @@ class RealtimeStreams:
     def _pause_streams(self, recording: dict, paused: bool) -> None:
         for endpoint_id in recording["realtime_endpoints"]:
             endpoint = self.store.get(REALTIME, endpoint_id)
-            if endpoint is not None and endpoint["type"] == "websocket":
+            if endpoint is not None and endpoint["type"] == "websocket":  # a paused RTMP stream goes on (its encoder is continuous)
                 (self.engine.streams.pause if paused else self.engine.streams.resume)(endpoint_id, self.clock.now())
 
 
