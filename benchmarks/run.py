@@ -27,6 +27,7 @@ from pathlib import Path
 import requests
 
 import connections
+import streams
 import wiremock
 from processes import PYTHON, free_port, serve, stop, wait_up
 
@@ -446,6 +447,23 @@ print(done, rss)
         "< 300 MB", rss_kb / 1024 < 300)
 
 
+def bench_streams(hour: int, bots: int, each: int) -> None:
+    one = streams.stream(1, hour)
+    growth = one["peak_mb"] - one["before_mb"]
+    raw_mb = hour * streams.RATE * 2 / 2**20
+    row(f"{hour // 60} min of Recall mixed audio to a websocket receiver, frozen clock",
+        f"{one['heard']:.0f} s in {one['took']:.1f} s: {hour / one['took']:.0f}x real time",
+        "> 50x real time", one["heard"] >= hour - 1e-6 and hour / one["took"] > 50)
+    row("emulator memory while it streams",
+        f"{one['before_mb']:.0f} MB before, {one['peak_mb']:.0f} MB at peak (+{growth:.0f} MB; the audio is "
+        f"{raw_mb:.0f} MB raw)", "flat: < 10% of the audio", growth < raw_mb / 10)
+    many = streams.stream(bots, each)
+    row(f"{bots} bots streaming mixed audio at once, {each // 60} min each",
+        f"{many['heard']:.0f} s of {bots * each} s in {many['took']:.1f} s: "
+        f"{bots * each / many['took']:.0f}x real time in all", "all of it, faster than real time",
+        many["heard"] >= bots * each - 1e-6 and many["took"] < each)
+
+
 def bench_connections(seconds: float) -> None:
     measured, ok = connections.verdict(connections.measure(2000, 200, seconds))
     row("fresh clients while 2,000 idle + 200 slowloris connections are open", measured,
@@ -468,6 +486,7 @@ def main() -> None:
     bench_memory(1000 if args.quick else 10000)
     bench_http(seconds)
     bench_connections(10 if args.quick else 30)
+    bench_streams(600 if args.quick else 3600, 20, 60 if args.quick else 300)
     print()
     print("| what | measured | target | |")
     print("|---|---|---|---|")
