@@ -93,7 +93,9 @@ def test_the_control_socket_takes_the_documented_commands(ms, ws):
     ({"command": "sendaudio", "audiochunk": base64.b64encode(b"\0\0").decode(), "sample_rate": 16000}, "48000"),
     ({"command": "interrupt", "action": "stop"}, "clear_audio_queue"),
     ({"command": "sendimg", "img": base64.b64encode(b"GIF89a").decode()}, "JPEG or PNG"),
+    ({"command": "sendimg", "img": base64.b64encode(b"\x89PNG\r\n\x1a\nnot a picture").decode()}, "cannot be shown"),
     ({"command": "sendimg_url", "img_url": "ftp://x/y.png"}, "http(s)"),
+    ({"command": "sendimg_url", "img_url": "http://127.0.0.1:9/nothing-listens.png"}, "could not be fetched"),
     ({"command": "sendmsg", "bot_id": "someone-else", "message": "hi", "msg": "hi"}, "is not this bot"),
 ])
 def test_a_malformed_command_is_answered_on_the_socket_and_changes_nothing(ms, ws, command, complaint):
@@ -193,3 +195,101 @@ def test_live_video_is_not_streamed_on_zoom(ms, ws):
     ms.emulator.advance(JOINING + RECORDING_STARTS + 5)
     time.sleep(0.3)
     assert receiver.paths == []  # "Supported on Google Meet and Microsoft Teams only — NOT Zoom"
+
+
+def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
+    """A plain PNG, written by hand (zlib and CRC-32 as the PNG spec says)."""
+    import zlib
+
+    raw = b"".join(b"\0" + bytes(rgb) * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def pictures():
+    """A local web server with a blue picture at /blue.png (and nothing else)."""
+    import http.server
+    import threading
+
+    blue = png(64, 48, (0, 0, 255))
+
+    class Pictures(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            found = self.path == "/blue.png"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "image/png" if found else "text/plain")
+            body = blue if found else b"no such picture"
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pictures)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def tile_colour(frame) -> tuple[int, int, int]:
+    """Y, U and V at the centre of the camera tile (160x90 at the bottom right, 16 px in)."""
+    x, y = 640 - 16 - 80, 360 - 16 - 45
+    planes = frame.planes
+    return (bytes(planes[0])[y * planes[0].line_size + x], bytes(planes[1])[y // 2 * planes[1].line_size + x // 2],
+            bytes(planes[2])[y // 2 * planes[2].line_size + x // 2])
+
+
+def near(colour: tuple[int, int, int], wanted: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 16 for a, b in zip(colour, wanted))
+
+
+def test_sendimg_and_sendimg_url_become_the_bots_camera_tile_in_the_live_video(ms, ws, pictures):
+    import av
+    from emulator.core.live_media import camera_tile
+
+    control, video = ws(), ws()
+    bot = ms.create(meeting_link=MEET, socket_connection_url=control.url("/control"),
+                    live_video_required={"websocket_url": video.url("/video")}, video_required=False)
+    bot_id = bot["bot_id"]
+
+    def command(sent: dict, marker: str) -> None:  # commands run in order: the marker in the chat means done
+        control.send_on_open(json.dumps(sent))
+        control.send_on_open(json.dumps({"command": "sendmsg", "message": marker, "msg": marker}))
+        wait_for(lambda: marker in [c["message"] for c in ms.get(f"/bots/{bot_id}/get_chats").json()["chats"]])
+
+    ms.emulator.advance(JOINING + RECORDING_STARTS + 3)  # 3 s of video without a camera
+    wait_for(lambda: control.events() and video.events())
+    command({"command": "sendimg", "bot_id": bot_id, "img": base64.b64encode(png(320, 180, (255, 0, 0))).decode()},
+            "red")
+    command({"command": "sendimg_url", "bot_id": bot_id, "img_url": f"{pictures}/missing.png"}, "missing")
+    assert "answered 404" in next(m for m in control.events() if m.get("type") == "error")["message"]
+    ms.emulator.advance(3)  # 3-6 s: red
+    command({"command": "sendimg_url", "bot_id": bot_id, "img_url": f"{pictures}/blue.png"}, "blue")
+    ms.emulator.advance(3)  # 6 s on: blue, until the bot has left at 11 s
+    ms.get(f"/bots/{bot_id}/remove_bot")
+    ms.emulator.advance(5)
+    wait_for(lambda: video.closes)
+
+    def expected(picture: bytes) -> tuple[int, int, int]:
+        planes = camera_tile(picture)
+        return planes[45 * 160 + 80], planes[14400 + 22 * 80 + 40], planes[18000 + 22 * 80 + 40]
+
+    red, blue = expected(png(8, 8, (255, 0, 0))), expected(png(8, 8, (0, 0, 255)))
+    seen = {"none": 0, "red": 0, "blue": 0}
+    with av.open(io.BytesIO(b"".join(video.binary()))) as container:
+        for frame in container.decode(video=0):
+            at, colour = float(frame.time), tile_colour(frame)
+            wanted = "none" if at < 3 - 1e-6 else "red" if at < 6 - 1e-6 else "blue"
+            if wanted == "none":
+                assert not near(colour, red) and not near(colour, blue), at
+            else:
+                assert near(colour, red if wanted == "red" else blue), (at, colour)
+            seen[wanted] += 1
+    assert seen == {"none": 45, "red": 45, "blue": 75}  # 15 fps: 3 s, 3 s and 5 s

@@ -4,7 +4,8 @@
   message}``, and takes the documented control commands: ``sendmsg`` and ``sendchat`` post in the
   meeting chat (``get_chats``), ``sendaudio`` queues audio the bot plays through its microphone,
   ``interrupt`` clears that queue (Google Meet only, as documented), ``sendimg`` / ``sendimg_url``
-  set the bot's camera picture. A malformed command is answered on the socket with
+  set the bot's camera picture, a tile in the live video from then on (a URL is fetched once, when
+  the command comes, as the bot would load it). A malformed command, or a picture that does not decode, is answered on the socket with
   ``{"type": "error", "command", "message"}`` and changes nothing.
 - ``live_audio_required``: when the bot starts recording, it connects, says ``ready``, then streams
   binary frames ``[0x01][u16 LE][speaker_id][u16 LE][speaker_name][PCM16 LE 48 kHz mono]`` in
@@ -20,11 +21,14 @@ import binascii
 import json
 import struct
 import sys
+import time
 from array import array
 from typing import Iterator
 
+import httpx
+
 from ...core.clock import transport_now
-from ...core.live_media import AUDIO_BITRATE, AUDIO_RATE, FPS, SIZE, LiveEncoder
+from ...core.live_media import AUDIO_BITRATE, AUDIO_RATE, FPS, SIZE, LiveEncoder, camera_tile
 from ...core.media import FULL_WAV_HEADER, FULL_WAV_RATE, full_wav, speech_pcm
 from ...core.streams import Feed, Reconnect, buffers
 from .constants import BOT, NAME
@@ -38,6 +42,9 @@ CLEARS_QUEUE = {"google_meet"}  # "Google Meet only fully clears the queue"
 VIDEO_PLATFORMS = {"google_meet", "teams"}  # "Supported on Google Meet and Microsoft Teams only — NOT Zoom"
 PING_SECONDS = 5.0  # "periodic": our choice of period
 COMMANDS = ("sendmsg", "sendchat", "sendaudio", "interrupt", "sendimg", "sendimg_url")
+PICTURES = ("sendimg", "sendimg_url")
+PICTURE_BYTES = 10 * 2**20  # the largest picture fetched for sendimg_url (not documented: our choice)
+PICTURE_SECONDS = 10.0  # how long its fetch may take, all told
 
 
 def _ready(bot_id: str) -> str:
@@ -87,15 +94,22 @@ class LiveStreams:
         voices = {p["name"]: self.engine.config.seed + 1 + i for i, p in enumerate(bot["participants"])}
         turns = [(origin + s["start_time"], origin + s["end_time"], voices.get(s["speaker"], 0))
                  for s in self.segments(bot, self.setting("meeting_seconds"))]
-        state: dict = {}
+        state: dict = {"cameras": []}
+
+        def camera(at: float) -> tuple[str, bytes] | None:
+            shown = next((c for c in reversed(state["cameras"]) if c["since"] <= at), None)
+            stored = self.store.get_blob(shown["key"]) if shown else None
+            return (shown["key"], stored[0]) if stored else None
 
         def start(at: float) -> str:  # each connection is one fMP4 stream of its own, from where it starts
-            state.update(encoder=LiveEncoder(at, turns), began=at, seq=0)
+            state.update(encoder=LiveEncoder(at, turns, camera=camera), began=at, seq=0)
             return json.dumps({"type": "video_stream_start", "bot_id": bot_id, "codec": "h264", "audio_codec": "aac",
                                "container": "fmp4", "width": SIZE[0], "height": SIZE[1], "framerate": FPS,
                                "audio_sample_rate": AUDIO_RATE, "audio_bitrate": f"{AUDIO_BITRATE // 1000}k"})
 
         def due(begin: float, stop: float, final: bool) -> Iterator[tuple[float, str | bytes]]:
+            now = self.store.get(BOT, bot_id)  # the camera as the commands have set it, once a batch
+            state["cameras"] = (now or {}).get("cameras", [])
             for _, at in buffers(origin, PING_SECONDS, begin, stop, False):  # a ping as each period ends
                 state["seq"] += 1
                 yield at, json.dumps({"type": "video_latency_ping", "bot_id": bot_id, "seq": state["seq"],
@@ -133,11 +147,20 @@ class LiveStreams:
         problem = _problem(command)
         if problem:
             return _error(name, problem)
+        tile = None
+        if name in PICTURES:  # fetched and decoded before the store is held: a slow server holds nobody else
+            try:
+                tile = camera_tile(_picture(command))
+            except ValueError as exc:
+                return _error(name, f"The picture cannot be shown: {exc}.")
         with self.store.transaction():
             bot = self.store.get(BOT, bot_id)
             if bot is None or bot["stopped_at"] is not None:
                 return _error(name, "The bot has left the meeting.")
-            getattr(self, f"_do_{name}")(bot, command)
+            if tile is not None:
+                self._show(bot, command.get("img_url", "inline"), tile)
+            else:
+                getattr(self, f"_do_{name}")(bot, command)
             self._save(bot)
         return None
 
@@ -188,11 +211,12 @@ class LiveStreams:
             kept.append({**chunk, "seconds": round(min(chunk["seconds"], now - chunk["from"]), 6)})
         bot["spoken"] = kept
 
-    def _do_sendimg(self, bot: dict, command: dict) -> None:
-        bot["camera"] = {"image": "inline", "bytes": len(base64.b64decode(command["img"])), "since": self.clock.now()}
-
-    def _do_sendimg_url(self, bot: dict, command: dict) -> None:
-        bot["camera"] = {"image": command["img_url"], "since": self.clock.now()}
+    def _show(self, bot: dict, source: str, tile: bytes) -> None:
+        """The bot's camera shows ``tile`` from now on (kept as its planes, ready for the encoder)."""
+        cameras = bot.setdefault("cameras", [])
+        key = f"{self.folder(bot)}/camera/{len(cameras)}.yuv"
+        self.engine.links.put(key, tile, "application/octet-stream", f"{len(cameras)}.yuv")
+        cameras.append({"since": self.clock.now(), "key": key, "source": source})
 
 
 def _problem(command: dict) -> str | None:
@@ -227,6 +251,27 @@ def _problem(command: dict) -> str | None:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")):
             return "img_url must be a public http(s) URL of an image."
     return None
+
+
+def _picture(command: dict) -> bytes:
+    """The picture's bytes: the command's own (sendimg), or what its URL serves (sendimg_url), at most
+    ``PICTURE_BYTES`` within ``PICTURE_SECONDS``. ValueError saying why it could not be had."""
+    if command["command"] == "sendimg":
+        return base64.b64decode(command["img"])
+    url, deadline, body = command["img_url"], time.monotonic() + PICTURE_SECONDS, bytearray()
+    try:
+        with httpx.stream("GET", url, timeout=PICTURE_SECONDS, follow_redirects=True) as response:
+            if response.status_code >= 400:
+                raise ValueError(f"{url} answered {response.status_code}")
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > PICTURE_BYTES:
+                    raise ValueError(f"{url} serves more than {PICTURE_BYTES // 2**20} MB")
+                if time.monotonic() > deadline:
+                    raise ValueError(f"{url} took more than {PICTURE_SECONDS:.0f} s")
+    except httpx.HTTPError as exc:
+        raise ValueError(f"{url} could not be fetched ({type(exc).__name__}: {exc})") from None
+    return bytes(body)
 
 
 def _pong(message: str | bytes) -> str | None:
