@@ -135,8 +135,12 @@ def test_mia_every_method(client, emulator):
                                                                                "voice": "Puck"}})
     realtime = client.mia.create({"agent_name": "Live", "mode": "realtime",
                                   "model": {"provider": "google", "voice": "Puck"}})
-    bot = client.bots.create({"meeting_link": "https://zoom.us/j/1", "bot_name": "Agent",
-                              "agent_config_id": realtime["agent_config_id"]})
+    alone = {"meeting_link": "https://zoom.us/j/1", "bot_name": "Agent", "agent_config_id": realtime["agent_config_id"]}
+    with pytest.raises(BadRequestError, match="required together"):  # the reference: all three, or none
+        client.bots.create(alone)
+    bridge = "wss://agent-meetstream-prd-main.meetstream.ai/bridge"
+    bot = client.bots.create({**alone, "socket_connection_url": {"websocket_url": bridge},
+                              "live_audio_required": {"websocket_url": f"{bridge}/audio"}})
     assert bot["bot_id"]
     assert client.mia.delete(agent_id)["message"]
     with pytest.raises(NotFoundError):

@@ -8,7 +8,7 @@ from ...core.clock import parse_iso
 from ...core.content import person_name
 from ...core.errors import Conflict, Invalid
 from ...core.model import due
-from .constants import (ACTIVE, AGENT, BOT, IDEMPOTENCY, IN_CALL, LEAVE_DEFAULTS, LEAVING_SECONDS, LIVE_ONLY, NAME,
+from .constants import (ACTIVE, BOT, IDEMPOTENCY, IN_CALL, LEAVE_DEFAULTS, LEAVING_SECONDS, LIVE_ONLY, NAME,
                         RECORDING_START_SECONDS, RETENTION_DEFAULT, STOPS, STREAMING, TRANSCRIPT)
 
 
@@ -53,9 +53,7 @@ class Bots:
         if live and provider_name not in STREAMING:
             raise Invalid("live_transcription_required needs a streaming transcription provider "
                           "(deepgram_streaming, assemblyai_streaming, ...) in recording_config.transcript.provider.")
-        agent = body.get("agent_config_id")
-        if agent and (self.store.get(AGENT, agent) or {}).get("api_key") != api_key:
-            raise Invalid(f"agent_config_id {agent} not found.")
+        self._agent_for(api_key, body)
         key = body.get("deduplication_key")
         if key:
             for other in self.store.find(BOT, api_key):
@@ -154,6 +152,7 @@ class Bots:
         self._save(bot)
         self._lifecycle(bot, "bot.inmeeting", "InMeeting", "Bot joined the meeting")
         self._open_control(bot)
+        self._agent_joins(bot)
         seed = self.engine.config.seed
         for i in range(self.setting("participants")):
             name = person_name(seed, f"{bot['bot_id']}:{i}")
@@ -186,6 +185,7 @@ class Bots:
         self._mark(bot, "Recording")
         self._save(bot)
         self._lifecycle(bot, "bot.recording", "Recording", "Bot started recording")
+        self._agent_records(bot)
         self._open_live_audio(bot)
         self._open_live_video(bot)
         self.after(bot["leave"]["in_call_recording_timeout"], "recording_timeout", {"bot": bot["bot_id"]})

@@ -32,6 +32,7 @@ from ...core.live_media import AUDIO_BITRATE, AUDIO_RATE, FPS, SIZE, LiveEncoder
 from ...core.media import FULL_WAV_HEADER, FULL_WAV_RATE, full_wav, speech_pcm
 from ...core.streams import Feed, Reconnect, buffers
 from .constants import BOT, NAME
+from .mia import bridge
 
 RATE = 48000
 BUFFER = 0.1  # seconds of audio per frame (not documented: our choice)
@@ -60,7 +61,7 @@ class LiveStreams:
     # -- opening and closing ---------------------------------------------------------------
     def _open_control(self, bot: dict) -> None:
         url = control_url(bot["request"])
-        if url:
+        if url and not bridge(url):  # MeetStream's own bridge is played, not dialled (mia.py)
             bot_id = bot["bot_id"]
             self.engine.streams.open(Feed(
                 f"{bot_id}:control", NAME, url, self.clock.now(), lambda start, stop, final: (), RECONNECT,
@@ -69,7 +70,7 @@ class LiveStreams:
 
     def _open_live_audio(self, bot: dict) -> None:
         url = (bot["request"].get("live_audio_required") or {}).get("websocket_url")
-        if not url:
+        if not url or bridge(url):
             return
         origin = bot["recording_from"]
         voices = {p["name"]: self.engine.config.seed + 1 + i for i, p in enumerate(bot["participants"])}

@@ -1,6 +1,6 @@
 """MeetStream's state and rules, composed of its resource families: bots and their status machine
 (bots.py), post-call media (media.py), transcripts (transcripts.py), calendars (calendar.py) and their automatic scheduling (calendar_auto.py), account
-resources (integrations.py), the outgoing callbacks (callbacks.py) and the live websockets (live.py); here
+resources (integrations.py), the outgoing callbacks (callbacks.py), the live websockets (live.py) and a MIA agent on a bot (mia.py); here
 the shared plumbing.
 No HTTP here."""
 from __future__ import annotations
@@ -15,6 +15,7 @@ from .callbacks import REALTIME_POLICY, RETRY_POLICY, Callbacks
 from .constants import NAME, SETTINGS
 from .integrations import Integrations
 from .live import LiveStreams
+from .mia import Agents
 from .media import Media
 from .transcripts import Transcripts
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class MeetStream(Bots, Media, Transcripts, Calendars, AutoScheduling, Integrations, Callbacks, LiveStreams,
-                 PlatformModel):
+                 Agents, PlatformModel):
     NAME, SETTINGS = NAME, SETTINGS
 
     def __init__(self, engine: "Engine") -> None:
