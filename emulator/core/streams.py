@@ -7,7 +7,8 @@ one task on the engine's loop. It sends what is due up to the clock's now as fas
 reads (``send`` waits while the socket's buffer is full), then waits for the clock to move; so
 advancing the clock 60 s streams exactly 60 s of media, and at ``--speed 1`` it flows in real time.
 A clock move only wakes the streams, it never waits on them: a slow or dead receiver delays no
-one but itself.
+one but itself. Media is made, and what receivers send is handled, on the streams' own threads, so
+a stream's encoding or a slow command never holds up the webhooks that share the loop.
 
 Reconnecting follows the platform's policy on the emulator clock (Recall: every 3 s, 30 retries
 per failure, then the stream gives up and the platform is told). What was live while the
@@ -21,6 +22,7 @@ import logging
 import math
 import threading
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
@@ -35,6 +37,8 @@ log = logging.getLogger(__name__)
 STEP = 1.0  # emulator seconds asked of a feed at a time: small enough to interleave, large enough to be cheap
 IDLE_POLL = 0.05  # real seconds between looks at a running clock
 SESSIONS_KEPT = 1000  # the newest connections the journal keeps
+MEDIA_THREADS = 8  # streams' media made at once (PyAV encodes outside the GIL)
+REPLY_THREADS = 8  # receivers' messages handled at once (a command may fetch a picture)
 
 
 class Hangup(ConnectionError):
@@ -105,6 +109,8 @@ class Streams:
         self._lock = threading.Lock()
         self._moved: asyncio.Event | None = None  # set when the clock moves (loop thread only)
         self.faults: Any = None  # the engine's fault rules (core.faults.Faults): refuse, drop or delay a connection
+        self._media = ThreadPoolExecutor(MEDIA_THREADS, thread_name_prefix="stream-media")
+        self._replies = ThreadPoolExecutor(REPLY_THREADS, thread_name_prefix="stream-replies")
         background.on_start(self._make_event)
 
     def _make_event(self) -> None:
@@ -172,6 +178,8 @@ class Streams:
     async def close(self) -> None:
         self._cancel_all()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        for pool in (self._media, self._replies):  # the engine is stopping: nothing new is asked of them
+            pool.shutdown(wait=False, cancel_futures=True)
 
     # -- the loop's side ---------------------------------------------------------------------
     def _wake(self) -> None:
@@ -281,7 +289,8 @@ class Streams:
                 if feed.sent < horizon:
                     stop = min(horizon, feed.sent + STEP)
                     # made in a thread (media is encoded here), a second of it at a time, then sent
-                    batch = await asyncio.to_thread(self._batch, feed, feed.sent, stop)
+                    batch = await asyncio.get_running_loop().run_in_executor(
+                        self._media, self._batch, feed, feed.sent, stop)
                     for message in batch:
                         await socket.send(message)
                         session.sent_messages += 1
@@ -328,8 +337,7 @@ class Streams:
         if cursor < stop:
             yield from feed.due(cursor, stop, final)
 
-    @staticmethod
-    async def _read(feed: Feed, socket: Any, session: Session) -> None:
+    async def _read(self, feed: Feed, socket: Any, session: Session) -> None:
         """What the receiver sends: counted for the journal, and handed to the platform (in a thread:
         it may change state), whose reply goes back on the socket."""
         try:
@@ -337,7 +345,7 @@ class Streams:
                 session.received_messages += 1
                 session.received_bytes += len(message)
                 if feed.on_message is not None:
-                    reply = await asyncio.to_thread(feed.on_message, message)
+                    reply = await asyncio.get_running_loop().run_in_executor(self._replies, feed.on_message, message)
                     if reply is not None:
                         await socket.send(reply)
                         session.sent_messages += 1
