@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["recall"]
+PAGES = ["recall", "meetstream"]
 
 
 def examples() -> list[tuple[str, str]]:
