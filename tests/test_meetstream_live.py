@@ -269,6 +269,7 @@ def test_sendimg_and_sendimg_url_become_the_bots_camera_tile_in_the_live_video(m
     command({"command": "sendimg", "bot_id": bot_id, "img": base64.b64encode(png(320, 180, (255, 0, 0))).decode()},
             "red")
     command({"command": "sendimg_url", "bot_id": bot_id, "img_url": f"{pictures}/missing.png"}, "missing")
+    wait_for(lambda: any(m.get("type") == "error" for m in control.events()))  # the reply may trail the chat
     assert "answered 404" in next(m for m in control.events() if m.get("type") == "error")["message"]
     ms.emulator.advance(3)  # 3-6 s: red
     command({"command": "sendimg_url", "bot_id": bot_id, "img_url": f"{pictures}/blue.png"}, "blue")
