@@ -5,8 +5,8 @@
   meeting chat (``get_chats``), ``sendaudio`` queues audio the bot plays through its microphone,
   ``interrupt`` clears that queue (Google Meet only, as documented), ``sendimg`` / ``sendimg_url``
   set the bot's camera picture, a tile in the live video from then on (a URL is fetched once, when
-  the command comes, as the bot would load it). A malformed command, or a picture that does not decode, is answered on the socket with
-  ``{"type": "error", "command", "message"}`` and changes nothing.
+  the command comes, as the bot would load it). A malformed command, or a picture that does not
+  decode, is answered on the socket with ``{"type": "error", "command", "message"}`` and changes nothing.
 - ``live_audio_required``: when the bot starts recording, it connects, says ``ready``, then streams
   binary frames ``[0x01][u16 LE][speaker_id][u16 LE][speaker_name][PCM16 LE 48 kHz mono]`` in
   100 ms buffers: the meeting's speech, attributed to whoever speaks (``NoSpeaker`` between turns).
@@ -32,7 +32,7 @@ from ...core.live_media import AUDIO_BITRATE, AUDIO_RATE, FPS, SIZE, LiveEncoder
 from ...core.media import FULL_WAV_HEADER, FULL_WAV_RATE, full_wav, speech_pcm
 from ...core.streams import Feed, Reconnect, buffers
 from .constants import BOT, NAME
-from .mia import bridge
+from .mia import bridge, socket_url
 
 RATE = 48000
 BUFFER = 0.1  # seconds of audio per frame (not documented: our choice)
@@ -53,8 +53,7 @@ def _ready(bot_id: str) -> str:
 
 
 def control_url(request: dict) -> str | None:
-    given = request.get("socket_connection_url")
-    return given.get("websocket_url") if isinstance(given, dict) else given
+    return socket_url(request.get("socket_connection_url"))
 
 
 class LiveStreams:
@@ -95,12 +94,17 @@ class LiveStreams:
         voices = {p["name"]: self.engine.config.seed + 1 + i for i, p in enumerate(bot["participants"])}
         turns = [(origin + s["start_time"], origin + s["end_time"], voices.get(s["speaker"], 0))
                  for s in self.segments(bot, self.setting("meeting_seconds"))]
-        state: dict = {"cameras": []}
+        state: dict = {"cameras": [], "tiles": {}}
 
-        def camera(at: float) -> tuple[str, bytes] | None:
+        def camera(at: float) -> tuple[str, bytes] | None:  # asked each frame: a tile is read from the store once
             shown = next((c for c in reversed(state["cameras"]) if c["since"] <= at), None)
-            stored = self.store.get_blob(shown["key"]) if shown else None
-            return (shown["key"], stored[0]) if stored else None
+            if shown is None:
+                return None
+            if shown["key"] not in state["tiles"]:
+                stored = self.store.get_blob(shown["key"])
+                state["tiles"][shown["key"]] = stored[0] if stored else None
+            tile = state["tiles"][shown["key"]]
+            return (shown["key"], tile) if tile else None
 
         def start(at: float) -> str:  # each connection is one fMP4 stream of its own, from where it starts
             state.update(encoder=LiveEncoder(at, turns, camera=camera), began=at, seq=0)

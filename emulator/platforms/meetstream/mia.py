@@ -28,7 +28,8 @@ def bridge(url: str | None) -> bool:
     return host == BRIDGE_DOMAIN or host.endswith("." + BRIDGE_DOMAIN)
 
 
-def _socket_url(value: object) -> str | None:
+def socket_url(value: object) -> str | None:
+    """A create_bot socket field's URL: ``{"websocket_url": ...}``, or a plain URL (the older docs' form)."""
     return value.get("websocket_url") if isinstance(value, dict) else value if isinstance(value, str) else None
 
 
@@ -43,7 +44,7 @@ class Agents:
         if (stored or {}).get("api_key") != api_key:
             raise Invalid(f"agent_config_id {agent_id} not found.")
         missing = [name for name in ("socket_connection_url", "live_audio_required")
-                   if not _socket_url(body.get(name))]
+                   if not socket_url(body.get(name))]
         if missing:
             raise Invalid(f"agent_config_id needs {' and '.join(missing)} ({{\"websocket_url\": ...}}): "
                           "agent_config_id, socket_connection_url and live_audio_required are required together "
@@ -53,7 +54,7 @@ class Agents:
     def _played_agent(self, bot: dict) -> dict | None:
         """The bot's agent config when the emulator plays its bridge; None otherwise."""
         request = bot["request"]
-        if not request.get("agent_config_id") or not bridge(_socket_url(request.get("socket_connection_url"))):
+        if not request.get("agent_config_id") or not bridge(socket_url(request.get("socket_connection_url"))):
             return None
         return (self.store.get(AGENT, request["agent_config_id"]) or {}).get("config")
 
