@@ -37,3 +37,9 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class TooBusy(DomainError):
+    """Every resource that could serve the request is in use right now (429)."""
+
+    status = 429

@@ -54,6 +54,7 @@ class Bots:
             raise Invalid("live_transcription_required needs a streaming transcription provider "
                           "(deepgram_streaming, assemblyai_streaming, ...) in recording_config.transcript.provider.")
         self._agent_for(api_key, body)
+        sign_in = self._sign_in_request(api_key, body, platform)
         key = body.get("deduplication_key")
         if key:
             for other in self.store.find(BOT, api_key):
@@ -85,8 +86,10 @@ class Bots:
             "timeline": {"Scheduled": now} if join_at else {}, "participants": [], "recording_from": None,
             "stopped_at": None, "stop": None, "media": None, "deleted": False, "pending": 0, "deduplication_key": key,
             "chats": [], "paused_at": None, "paused_total": 0.0, "workflows": body.get("workflow_config_ids") or [],
-            "calendar_event": None,
+            "calendar_event": None, "sign_in": sign_in,
         }
+        if join_at is None:
+            self._lease(bot)  # a scheduled bot takes its account when it joins
         self.store.put(BOT, bot_id, bot, api_key)
         if bot["transcript_id"]:
             self._new_run(bot, bot["transcript_id"], provider_name, bot["provider_config"], None)
@@ -120,6 +123,8 @@ class Bots:
             return
         if "at" in payload and payload["at"] != bot["join_at"]:
             return  # a join time the bot was rescheduled away from
+        if not self._lease_at_join(bot):
+            return
         bot["status"] = "Joining"
         self._mark(bot, "Joining")
         self._save(bot)
@@ -301,6 +306,7 @@ class Bots:
         for person in bot["participants"]:
             person["left"] = person["left"] if person["left"] is not None else now
         self._save(bot)
+        self._release_login(bot)
         self._close_live(bot)  # the bot's websockets close with 1000 as it leaves
         self._lifecycle(bot, "bot.stopped", status, message)
         if bot["recording_from"] is not None:

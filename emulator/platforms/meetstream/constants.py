@@ -11,6 +11,10 @@ BOT, IDEMPOTENCY, TRANSCRIPT = f"{NAME}.bot", f"{NAME}.idempotency", f"{NAME}.tr
 CALENDAR, EVENT, SCHEDULE = f"{NAME}.calendar", f"{NAME}.event", f"{NAME}.schedule"
 AGENT, LOGIN_DOMAIN, LOGIN, ZOOM, STORAGE = (f"{NAME}.{k}" for k in ("agent", "login_domain", "login", "zoom",
                                                                      "storage"))
+TEAMS_DOMAIN, TEAMS_LOGIN, LEASE = f"{NAME}.teams_domain", f"{NAME}.teams_login", f"{NAME}.lease"
+# Bots a signed-in account runs at once: Teams one (the SDK's TeamsLogins), Google twenty (its
+# GoogleLogins sizing rule: logins = peak concurrent sessions / 20).
+LOGIN_CAPACITY = {"teams": 1, "google_meet": 20}
 AUDIO_LINK, VIDEO_LINK, STREAM_LINK, TRANSCRIPT_LINK = 3600, 600, 600, 3600  # link lifetimes (s)
 POST_CALL = ("deepgram", "assemblyai", "sarvam", "jigsawstack", "meetstream")
 STREAMING = ("deepgram_streaming", "assemblyai_streaming", "jigsawstack_streaming", "meetstream_streaming")

@@ -1,5 +1,5 @@
 """MeetStream simulation endpoints under ``/_emulator/meetstream/``: force what happens to a bot,
-and add or move calendar events (what a calendar's owner would do)."""
+reject a Teams account's password, and add or move calendar events (what a calendar's owner would do)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -12,7 +12,7 @@ from ...core.http import json_response
 from ...core.operations import operation
 from .constants import NAME, SETTINGS
 from .models import MeetStream
-from .views import event_view
+from .views import event_view, teams_login_view
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
@@ -39,6 +39,12 @@ def control_blueprint(engine: "Engine") -> Blueprint:
         bot = model.force(str(bot_id), options["outcome"], options.get("message"))
         return json_response({"bot_id": bot["bot_id"], "status": bot["status"],
                               "custom_attributes": bot["custom_attributes"]})
+
+    @bp.post("/teams-logins/<login_id>/reject-password")
+    @operation("Microsoft rejects a Teams account's password: the account is deactivated (last_login_error) "
+               "until PATCH /teams-logins/{login_id} sets a new one", {200: "teams_login", 404: ERR})
+    def reject_password(login_id: str) -> Response:
+        return json_response(teams_login_view(model, model.reject_teams_password(login_id)))
 
     @bp.post("/calendar/events")
     @operation("Add an event to an API key's connected calendar", {201: "event", 400: ERR, 409: ERR},

@@ -82,9 +82,11 @@ def add_integration_routes(http: Http) -> None:
     def create_login() -> Response:
         return json_response(model.create_login(g.api_key, http.body("login.request")), 201)
 
-    @http.route("/google-logins", "The Google logins", {200: "logins.response"})
+    @http.route("/google-logins", "The Google logins (?domain= keeps one domain's)", {200: "logins.response"},
+                query=(Param("domain", {"type": "string", "minLength": 1, "maxLength": 253}),))
     def list_logins() -> Response:
-        found = model.logins(g.api_key)
+        wanted = (request.args.get("domain") or "").lower()
+        found = [login for login in model.logins(g.api_key) if not wanted or login["domain"] == wanted]
         return json_response({"count": len(found), "logins": found})
 
     for method in ("PUT", "PATCH"):

@@ -1,6 +1,6 @@
 """MeetStream's state and rules, composed of its resource families: bots and their status machine
 (bots.py), post-call media (media.py), transcripts (transcripts.py), calendars (calendar.py) and their automatic scheduling (calendar_auto.py), account
-resources (integrations.py), the outgoing callbacks (callbacks.py), the live websockets (live.py) and a MIA agent on a bot (mia.py); here
+resources (integrations.py), signed-in bots' accounts (signin.py), the outgoing callbacks (callbacks.py), the live websockets (live.py) and a MIA agent on a bot (mia.py); here
 the shared plumbing.
 No HTTP here."""
 from __future__ import annotations
@@ -17,14 +17,15 @@ from .integrations import Integrations
 from .live import LiveStreams
 from .mia import Agents
 from .media import Media
+from .signin import SignedIn
 from .transcripts import Transcripts
 
 if TYPE_CHECKING:
     from ...core.engine import Engine
 
 
-class MeetStream(Bots, Media, Transcripts, Calendars, AutoScheduling, Integrations, Callbacks, LiveStreams,
-                 Agents, PlatformModel):
+class MeetStream(Bots, Media, Transcripts, Calendars, AutoScheduling, Integrations, SignedIn, Callbacks,
+                 LiveStreams, Agents, PlatformModel):
     NAME, SETTINGS = NAME, SETTINGS
 
     def __init__(self, engine: "Engine") -> None:

@@ -205,3 +205,23 @@ def bot_details(model: "MeetStream", bot: dict) -> dict:
         "participant_events": model.participant_events(bot), "custom_attributes": bot["custom_attributes"],
         "transcript_id": bot["transcript_id"],
     }
+
+
+def teams_login_view(model: "MeetStream", login: dict) -> dict:
+    """A Teams login as the vendor returns it: never its password, and whether a bot holds it."""
+    return {"login_id": login["login_id"], "domain": login["domain"], "email": login["email"],
+            "is_active": login["is_active"],
+            "lease_status": "leased" if model.leases_of(login["login_id"]) else "available",
+            "last_session_result": login["last_session_result"], "last_login_error": login["last_login_error"],
+            "created_at": login["created_at"], "updated_at": login["updated_at"]}
+
+
+def teams_domain_view(model: "MeetStream", domain: dict, with_logins: bool = False) -> dict:
+    logins = [teams_login_view(model, login) for login in model.teams_logins_of(domain["domain"])]
+    view = {"domain": domain["domain"], "name": domain["name"], "login_mode": domain["login_mode"],
+            "login_count": len(logins), "active_login_count": sum(login["is_active"] for login in logins),
+            "created_at": domain["created_at"]}
+    if with_logins:
+        view["logins"] = [{k: login[k] for k in ("login_id", "email", "is_active", "lease_status",
+                                                 "last_session_result")} for login in logins]
+    return view
