@@ -244,7 +244,15 @@ def test_a_live_stream_is_captioned_and_its_vod_transcribed(hms, receiver):
     hms.emulator.settle()
     failure = next(b for b in receiver.bodies() if b["type"] == "transcription.failure")
     assert_valid("100ms", "webhook.transcription.failure", failure)
-    assert failure["data"]["error_message"] == "no audio" and failure["data"]["recording_id"] == second["id"]
+    assert failure["data"]["recording_id"] == second["id"]
+    # Exactly the fields the webhook guide's transcription.failure table lists, and no others.
+    made = [n for n in ("summary_json", "transcript_json", "transcript_srt", "transcript_txt")
+            if f"{n}_asset_id" in failure["data"]]
+    assert "transcript_txt" in made
+    assets = {f"{n}_{f}" for n in made for f in ("asset_id", "path", "presigned_url")}
+    assert set(failure["data"]) == {"account_id", "app_id", "recording_id", "room_id", "session_id", "metadata_id",
+                                    "transcription_id", "metadata_timestamp", "duration"} | assets
+    assert requests.get(failure["data"]["transcript_txt_presigned_url"]).status_code == 404  # no file was made
 
 
 def test_rtmp_ingest_through_the_rooms_stream_key(hms, receiver):

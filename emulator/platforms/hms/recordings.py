@@ -114,7 +114,7 @@ class Recordings:
             if transcription:
                 if recording["_"]["transcription_id"] is None or recording["_"].get("transcribed"):
                     raise Conflict(f"recording {recording_id} has no transcription in progress")
-                return self._fail_transcription(recording, message or "transcription failed")
+                return self._fail_transcription(recording)
             if recording["status"] in ("completed", "failed"):
                 raise Conflict(f"recording {recording_id} has already {recording['status']}")
             return self._fail(recording, error_type, message or error_type.replace("_", " ").lower())
@@ -266,7 +266,7 @@ class Recordings:
         self._save_job(recording)
         self._notify(recording, "transcription.success", fields)
 
-    def _fail_transcription(self, recording: dict, message: str) -> dict:
+    def _fail_transcription(self, recording: dict) -> dict:
         duration = self._job_duration(recording)
         for asset_id in recording["_"]["transcription_assets"].values():
             asset = self.store.get(ASSET, asset_id)
@@ -274,9 +274,14 @@ class Recordings:
             self.store.put(ASSET, asset_id, asset, recording["id"])
         recording["_"]["transcription_failed"] = True
         self._save_job(recording)
-        self._notify(recording, "transcription.failure", {
-            **self._transcription_fields(recording, duration), "error": {"message": message}, "error_message": message,
-            **{f"{n}_asset_id": i for n, i in recording["_"]["transcription_assets"].items()}})
+        # Exactly the webhook table's fields (it has none for a reason): each asset's id, path and
+        # link, as for a success; the files were not made, so the links lead to nothing.
+        fields = self._transcription_fields(recording, duration)
+        for name, asset_id in recording["_"]["transcription_assets"].items():
+            asset = self.store.get(ASSET, asset_id)
+            fields.update({f"{name}_asset_id": asset_id, f"{name}_path": asset["path"],
+                           f"{name}_presigned_url": self._webhook_link(asset)})
+        self._notify(recording, "transcription.failure", fields)
         return recording
 
     # A transcription runs on a recording or on a live stream's VOD: both are "jobs".
@@ -308,8 +313,7 @@ class Recordings:
 
     def _transcription_fields(self, recording: dict, duration: int) -> dict:
         return {"account_id": self.customer_id, "app_id": self.app_id, "recording_id": recording["id"],
-                "room_id": recording["room_id"], "room_name": recording["_"]["room_name"],
-                "session_id": recording["session_id"], "transcription_id": recording["_"]["transcription_id"],
+                "room_id": recording["room_id"], "session_id": recording["session_id"], "transcription_id": recording["_"]["transcription_id"],
                 "metadata_id": self._uuid(), "metadata_timestamp": iso(self.clock.now()), "duration": duration}
 
     def _session_started(self, recording: dict) -> str:

@@ -114,7 +114,7 @@ class Streams:
             if transcription:
                 if not stream["_"].get("transcription_id") or stream["_"].get("transcribed"):
                     raise Conflict(f"live stream {stream_id} has no transcription in progress")
-                return self._fail_transcription(stream, message or "transcription failed")
+                return self._fail_transcription(stream)
             if stream["status"] in ("completed", "failed"):
                 raise Conflict(f"stream {stream_id} has already {stream['status']}")
             return self._fail_stream(stream, error_type, message or error_type.replace("_", " ").lower())
