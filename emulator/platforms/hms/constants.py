@@ -22,6 +22,8 @@ SETTINGS: dict[str, Any] = {
     "stopping_seconds": 2,  # stop to post_processing
     "post_processing_seconds": 8,  # post_processing to completed
     "transcription_min_seconds": 300,  # the real minimum: 5 minutes, or 20 % of the duration if longer
+    # The webhook guide's name; seed 002 (the start-recording page) says transcription.failed.
+    "transcription_failure_event": "transcription.failure",
     "max_duration_seconds": 14400,  # the template's maxDuration: 4 hours
     "last_peer_left_seconds": 300,  # the recording stops 5 minutes after the last peer left
     "session_seconds": 600,  # how long the simulated people stay

@@ -281,7 +281,7 @@ class Recordings:
             asset = self.store.get(ASSET, asset_id)
             fields.update({f"{name}_asset_id": asset_id, f"{name}_path": asset["path"],
                            f"{name}_presigned_url": self._webhook_link(asset)})
-        self._notify(recording, "transcription.failure", fields)
+        self._notify(recording, self.setting("transcription_failure_event"), fields)
         return recording
 
     # A transcription runs on a recording or on a live stream's VOD: both are "jobs".

@@ -9,7 +9,7 @@ from ...core.content import person_name
 from ...core.errors import Conflict, Invalid
 from ...core.model import due
 from .constants import (ACTIVE, BOT, IDEMPOTENCY, IN_CALL, LEAVE_DEFAULTS, LEAVING_SECONDS, LIVE_ONLY, NAME,
-                        RECORDING_START_SECONDS, RETENTION_DEFAULT, STOPS, STREAMING, TRANSCRIPT)
+                        RECORDING_START_SECONDS, STOPS, STREAMING, TRANSCRIPT)
 
 
 def platform_of(link: str) -> str:
@@ -80,7 +80,7 @@ class Bots:
             "video_separate_streams": body.get("video_separate_streams", config.get("video_separate_streams", False)),
             "provider": provider_name, "provider_config": (provider or {}).get(provider_name, {}) if provider else {},
             "transcript_id": self.engine.ids.uuid(f"{NAME}.transcript") if post_call else None,
-            "retention_hours": (config.get("retention") or RETENTION_DEFAULT).get("hours", 24),
+            "retention_hours": (config.get("retention") or {}).get("hours", self.setting("retention_hours")),
             "leave": {**LEAVE_DEFAULTS, **(body.get("automatic_leave") or {})},
             "realtime": config.get("realtime_endpoints", []), "live_url": (live or {}).get("webhook_url"),
             "timeline": {"Scheduled": now} if join_at else {}, "participants": [], "recording_from": None,

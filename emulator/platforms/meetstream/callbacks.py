@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from ...core.engine import Engine
 
 SIGNATURE, TIMESTAMP = "X-MeetStream-Signature", "X-MeetStream-Timestamp"
+# Seed 003's status codes (the setting seed_status_codes); the vendor sends 200 on every one.
+SEED_CODES = {"bot.joining": 102, "bot.stopped": 500}
 LIFECYCLE = ("bot.joining", "bot.in_waiting_room", "bot.inmeeting", "bot.recording", "bot.leaving", "bot.stopped")
 
 
@@ -59,7 +61,8 @@ class Callbacks:
                                      order_key=bot["bot_id"])
 
     def _lifecycle(self, bot: dict, event: str, status: str, message: str) -> None:
-        self._event(bot, event, {"bot_status": status, "message": message, "status_code": 200})
+        code = SEED_CODES.get(event, 200) if self.setting("seed_status_codes") else 200
+        self._event(bot, event, {"bot_status": status, "message": message, "status_code": code})
 
     def _participant_event(self, bot: dict, action: str, person: dict) -> None:
         """``participant_events.join`` / ``.leave`` to every real-time endpoint that asked for it."""

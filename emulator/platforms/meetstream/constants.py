@@ -24,7 +24,6 @@ ACTIVE = ("Scheduled", "Joining", "InWaitingRoom", "InMeeting", "Recording")
 IN_CALL = ("InMeeting", "Recording")
 LEAVE_DEFAULTS = {"waiting_room_timeout": 600, "everyone_left_timeout": 600, "voice_inactivity_timeout": 600,
                   "in_call_recording_timeout": 14400, "recording_permission_denied_timeout": 300}
-RETENTION_DEFAULT = {"type": "timed", "hours": 24}
 RECORDING_START_SECONDS = 2  # in the meeting to recording
 LEAVING_SECONDS = 2  # leaving to stopped
 # bot.stopped fires once per bot with status_code 200 whatever the reason; bot_status tells why.
@@ -52,6 +51,8 @@ SETTINGS: dict[str, Any] = {
     "webhook_secret": "ms_whsec_emulator_secret",  # null: callbacks go unsigned (no secret in the dashboard)
     "require_bot_name": True,  # the reference's CreateBotRequest requires bot_name; off: "MeetStream Bot"
     "video_required_default": True,  # the reference's default; the Node SDK's older note says off
+    "retention_hours": 24,  # the reference's default retention; seed 003 says 7 days (168)
+    "seed_status_codes": False,  # on: bot.joining carries status_code 102 and bot.stopped 500, as seed 003 has
     "join_seconds": 5,  # joining to in the meeting
     "waiting_room_seconds": 0,  # time in the waiting room before a host admits the bot (0: none)
     "meeting_seconds": 600,  # how long the simulated people stay
