@@ -270,3 +270,16 @@ def test_delete_and_retention_remove_media_with_data_deletion(ms, receiver):
     ms.emulator.advance(hours=2)
     assert ms.get(f"/bots/{kept['bot_id']}/get_audio").status_code == 404
     assert bodies(receiver)[-1]["event"] == "data_deletion"
+
+
+def test_video_info_describes_the_meeting_not_the_file(ms):
+    ms.control("PATCH", "settings", json={"meeting_seconds": 300})
+    bot = ms.create(video_required=True)
+    ms.emulator.advance(ms.seconds("join", RECORDING_STARTS, "meeting", EVERYONE_LEFT, STOPPING, POST_CALL))
+    info = ms.expect(ms.get(f"/bots/{bot['bot_id']}/get_video"))["video_info"]
+    # The people are recorded for 300 s, then the bot records the empty call until
+    # everyone_left_timeout (600 s) runs out: a 900 s video, far past the 30 s file served.
+    recorded = 300 + EVERYONE_LEFT
+    assert info["duration"] == pytest.approx(recorded, abs=0.01)
+    assert (info["resolution"], info["fps"]) == ("640x360", 15)
+    assert info["frames_processed"] == int(info["duration"] * 15) and info["corrupted_frames"] == 0

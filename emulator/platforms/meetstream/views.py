@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...core import media
+from ...core import live_media, media
 from ...core.clock import iso
 from .constants import (AUDIO_LINK, BOT, SCHEDULE, STREAM_LINK, TIMELINE_MESSAGES, TIMELINE_STEPS, TRANSCRIPT,
                         TRANSCRIPT_LINK, VIDEO_LINK)
@@ -145,13 +145,15 @@ def video_view(model: "MeetStream", bot: dict) -> dict | None:
     key = (bot["media"] or {}).get("video")
     if not key:
         return None
-    seconds = media.media_seconds(model.recorded_seconds(bot))
+    # The meeting's video as the vendor recorded it: the meeting's length at the bot's recording
+    # size and rate (the live video's). size_mb stays the file served's, which a download can check.
+    seconds = round(model.recorded_seconds(bot), 3)
     size = len(media.render("mp4", model.recorded_seconds(bot), model.media_seed(bot)))
-    width, height = media.VIDEO_SIZE
+    width, height = live_media.SIZE
     return {"video_url": model.engine.links.mint(key, VIDEO_LINK),
             "video_info": {"duration": float(seconds), "size_mb": round(size / 1024 / 1024, 3),
-                           "resolution": f"{width}x{height}", "fps": 1, "frames_processed": seconds,
-                           "corrupted_frames": 0}}
+                           "resolution": f"{width}x{height}", "fps": live_media.FPS,
+                           "frames_processed": int(seconds * live_media.FPS), "corrupted_frames": 0}}
 
 
 def audio_view(model: "MeetStream", bot: dict) -> dict | None:
