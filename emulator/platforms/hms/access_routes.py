@@ -55,7 +55,7 @@ def add_access_routes(http: Http) -> None:
         return json_response({"data": keys, "last": keys[-1]["id"]})
 
     @http.route("/v2/stream-keys/room/<room_id>/disable", "Disable the room's stream key",
-                {200: "message.response", 403: ERR, 404: ERR}, method="POST")
+                {201: "message.response", 403: ERR, 404: ERR}, method="POST")
     def disable_stream_key(room_id: str) -> Response:
         model.disable_stream_key(room_id)
-        return json_response({"message": "key disabled successfully"})
+        return json_response({"message": "key disabled successfully"}, 201)  # the reference's status

@@ -38,7 +38,7 @@ def add_room_routes(http: Http) -> None:
     @http.route("/v2/rooms/<room_id>", "Update a room (name, description, recording_info, region, polls, webhook ...); enabled false "
                "disables it", {200: "room", 400: ERR, 404: ERR}, request="room.update.request", method="POST")
     def update_room(room_id: str) -> Response:
-        return json_response(room_view(model.update_room(room_id, body("room.update.request"))))
+        return json_response(room_view(model.update_room(room_id, body("room.update.request")), updated=True))
 
     @http.route("/v2/sessions", "List sessions (all, or active=true|false; after and before bound the start)",
                {200: "sessions.list.response", 400: ERR, 404: ERR},

@@ -22,8 +22,8 @@ class Rooms:
                 room = {"id": room_id, "name": body.get("name") or f"room-{room_id[-8:]}", "enabled": True,
                         "description": "", "customer_id": self.customer_id, "app_id": self.app_id,
                         "recording_info": {"enabled": True}, "template_id": self.template_id,
-                        "template": "emulator-template", "region": "auto", "created_at": iso(self.clock.now()),
-                        "webhook": None}
+                        "template": "emulator-template", "region": "auto", "recording_source_template": False,
+                        "customer": self.customer_id, "created_at": iso(self.clock.now()), "webhook": None}
             return self._apply(room, body)
 
     def update_room(self, room_id: str, body: dict) -> dict:

@@ -33,7 +33,8 @@ class Sessions:
         if not room["enabled"]:  # a disabled room takes no new session (the one under way may go on)
             raise Conflict(f"room {room_id} is disabled: enable it to let peers join")
         now = iso(self.clock.now())
-        session = {"id": self._oid(SESSION), "room_id": room_id, "customer_id": self.customer_id, "active": True,
+        session = {"id": self._oid(SESSION), "room_id": room_id, "customer_id": self.customer_id,
+                   "app_id": self.app_id, "active": True,
                    "peers": {}, "created_at": now, "updated_at": now, "_live": {}}
         self.store.put(SESSION, session["id"], session, room_id)
         self._notify_room(room_id, "session.open.success", {

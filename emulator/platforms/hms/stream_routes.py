@@ -48,7 +48,10 @@ def _family(http: Http, kind: str, path: str) -> None:
 
     def stop_room(room_id: str) -> Response:
         stopped = [stream_view(model, s) for s in model.stop_room_streams(kind, room_id)]
-        return json_response({"data": stopped, "limit": max(10, len(stopped)), "last": stopped[-1]["id"] if stopped else ""})
+        answer = {"data": stopped, "limit": max(10, len(stopped)), "last": stopped[-1]["id"] if stopped else ""}
+        if kind == EXTERNAL:  # the reference's example carries a top-level error: "" when every stream stopped
+            answer = {"error": "", **answer}
+        return json_response(answer)
 
     def detail(stream_id: str) -> Response:
         return json_response(stream_view(model, model.stream(kind, stream_id)))

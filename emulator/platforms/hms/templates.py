@@ -16,6 +16,10 @@ SETTINGS = {"region": "auto", "recording": None,
             "retry": {}}
 
 
+# A template's destinations before any are set: the reference's retrieve-destinations example.
+DESTINATIONS = {"rtmpDestinations": {}, "hlsDestinations": {}, "transcriptions": {}}
+
+
 def default_role(name: str, roles: list[str]) -> dict:
     """A role as 100ms fills it in when created with an empty object (the reference's example values)."""
     return {"name": name,
@@ -24,7 +28,8 @@ def default_role(name: str, roles: list[str]) -> dict:
                               "screen": {"codec": "vp8", "frameRate": 10, "width": 1920, "height": 1080},
                               "simulcast": {"video": {"layers": []}, "screen": {}}},
             "subscribeParams": {"subscribeToRoles": list(roles), "maxSubsBitRate": 3200,
-                                "subscribeDegradation": {}},
+                                "subscribeDegradation": {"packetLossThreshold": 25, "degradeGracePeriodSeconds": 1,
+                                                         "recoverGracePeriodSeconds": 4}},
             "permissions": {"endRoom": name == "host", "removeOthers": name == "host", "mute": name == "host",
                             "unmute": name == "host", "changeRole": name == "host", "hlsStreaming": name == "host",
                             "rtmpStreaming": name == "host", "browserRecording": name == "host",
@@ -46,7 +51,7 @@ class Templates:
             now = iso(self.clock.now())
             template = {"id": self.template_id, "name": "emulator-template", "customerId": self.customer_id,
                         "roles": {r: default_role(r, list(DEFAULT_ROLES)) for r in DEFAULT_ROLES},
-                        "settings": copy.deepcopy(SETTINGS), "destinations": {}, "recordings": [],
+                        "settings": copy.deepcopy(SETTINGS), "destinations": copy.deepcopy(DESTINATIONS), "recordings": [],
                         **self._template_stamps(self.template_id, now)}
             self.store.put(TEMPLATE, template["id"], template)
         return template
@@ -61,7 +66,7 @@ class Templates:
             template = {"id": self._oid(TEMPLATE), "name": body["name"], "customerId": self.customer_id,
                         "roles": {n: _merged(default_role(n, names), {**r, "name": n}) for n, r in body["roles"].items()},
                         "settings": _merged(SETTINGS, body.get("settings") or {}),
-                        "destinations": body.get("destinations") or {}, "recordings": []}
+                        "destinations": body.get("destinations") or copy.deepcopy(DESTINATIONS), "recordings": []}
             template.update(self._template_stamps(template["id"], now))
             if "plugins" in body:
                 template["plugins"] = body["plugins"]

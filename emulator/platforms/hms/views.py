@@ -15,8 +15,14 @@ def session_view(session: dict) -> dict:
     return public(session)
 
 
-def room_view(room: dict) -> dict:
-    return {k: v for k, v in room.items() if k != "webhook"}
+def room_view(room: dict, updated: bool = False) -> dict:
+    """A room as 100ms answers it; only the update's answer echoes the webhook, as the reference's
+    update example does (polls show whenever the room has them)."""
+    view = {"recording_source_template": False, "customer": room["customer_id"],
+            **{k: v for k, v in room.items() if k != "webhook"}}
+    if updated and room.get("webhook"):
+        view["webhook"] = room["webhook"]
+    return view
 
 
 def list_view(recording: dict) -> dict:
