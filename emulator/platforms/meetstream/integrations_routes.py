@@ -82,7 +82,7 @@ def add_integration_routes(http: Http) -> None:
     def create_login() -> Response:
         return json_response(model.create_login(g.api_key, http.body("login.request")), 201)
 
-    @http.route("/google-logins", "The Google logins (?domain= keeps one domain's)", {200: "logins.response"},
+    @http.route("/google-logins", "The Google logins (?domain= keeps one domain's)", {200: "logins.response", 400: ERR},
                 query=(Param("domain", {"type": "string", "minLength": 1, "maxLength": 253}),))
     def list_logins() -> Response:
         wanted = (request.args.get("domain") or "").lower()
