@@ -99,7 +99,7 @@ class SignedIn:
             login_id = self.engine.ids.uuid(f"{NAME}.teams_login")
             stored = {"login_id": login_id, "domain": domain, "email": email, "is_active": body.get("is_active", True),
                       "last_session_result": None, "last_login_error": None, "created_at": now, "updated_at": now,
-                      "api_key": api_key, "last_leased": None}
+                      "api_key": api_key}
             return self.store.put(TEAMS_LOGIN, login_id, stored, domain)  # the password is never kept
 
     def teams_logins(self, api_key: str, domain: str | None) -> list[dict]:
@@ -175,16 +175,16 @@ class SignedIn:
         return [login for login in self.store.find(LOGIN, api_key) if login["domain"] == domain]
 
     def _lease(self, bot: dict) -> None:
-        """Give the bot an account of its domain, least used and longest idle first (the vendor's
-        round robin); 409 when the pinned account or every active one is unavailable, 429 when
+        """Give the bot an account of its domain, the least used first (which spreads bots evenly,
+        the vendor's round robin); 409 when the pinned account or every active one is unavailable, 429 when
         every account is in use. The bot then shows the account's name, not bot_name."""
         ask = bot.get("sign_in")
         if not ask or ask["login_id"]:
             return
         platform, domain, capacity = ask["platform"], ask["domain"], LOGIN_CAPACITY[ask["platform"]]
         logins = self._domain_logins(bot["api_key"], platform, domain)
-        free = [login for login in logins if login.get("is_active", True)
-                and self.leases_of(self._login_id(login)) < capacity]
+        used = {self._login_id(login): self.leases_of(self._login_id(login)) for login in logins}
+        free = [login for login in logins if login.get("is_active", True) and used[self._login_id(login)] < capacity]
         if ask["email"]:
             pinned = [login for login in free if login["email"].lower() == ask["email"]]
             if pinned or ask["strict"]:
@@ -196,10 +196,8 @@ class SignedIn:
             if logins and all(login.get("is_active", True) for login in logins):
                 raise _error(TooBusy, f"All {name} logins in {domain} are in use.")
             raise _error(Conflict, f"No {name} login in {domain} is both active and free.")
-        chosen = min(free, key=lambda login: (self.leases_of(self._login_id(login)), login.get("last_leased") or ""))
+        chosen = min(free, key=lambda login: used[self._login_id(login)])  # the first of the least used
         login_id, kind = self._login_id(chosen), TEAMS_LOGIN if platform == "teams" else LOGIN
-        chosen["last_leased"] = iso(self.clock.now())
-        self.store.put(kind, login_id, chosen, domain if platform == "teams" else bot["api_key"])
         self.store.put(LEASE, bot["bot_id"], {"bot_id": bot["bot_id"], "kind": kind}, login_id)
         ask.update(login_id=login_id, email=chosen["email"])
         bot["bot_name"] = display_name(chosen)
